@@ -1,0 +1,42 @@
+//! litscope: a command-line pipeline for systematic and scoping literature reviews.
+//!
+//! # The pipeline map
+//!
+//! A review lives in a *workspace* (a folder with `review.toml`). Each stage of the pipeline
+//! is one module; the stages never call each other but meet in the [`model`] types and are
+//! sequenced by [`cli`], the only module that prints.
+//!
+//! | stage | command | module | reads | writes (in the workspace) |
+//! |---|---|---|---|---|
+//! | set up | `init` | [`workspace`] | — | `review.toml`, `queries/`, `corpus/`, `index/` |
+//! | plan | every command | [`workspace`] | `review.toml`, `queries/*.toml` | — |
+//! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
+//! | overview | `status` | [`store`] | `corpus/` | — |
+//!
+//! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
+//! provenance), [`text`] (markup stripping, control characters, Unicode normalisation, DOIs)
+//! and [`store`] (crash-safe JSON Lines: append + flush per page, atomic rewrite, a reader
+//! that tolerates a torn last line).
+//!
+//! Only [`sources`] is asynchronous; the runtime is owned by `cli::harvest`.
+
+#![warn(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod model;
+pub mod sources;
+pub mod store;
+pub mod text;
+pub mod workspace;
+
+#[cfg(test)]
+mod testutil;
+
+/// The version written into run logs, decision logs and the User-Agent.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `litscope/VERSION`, as it appears in run logs.
+pub fn tool_version() -> String {
+    format!("litscope {VERSION}")
+}

@@ -1,0 +1,310 @@
+//! The one normalised [`Record`] every source and format converts into, with its
+//! [`Provenance`] and the raw payload exactly as the source sent it.
+//!
+//! Why one type: dedup, index, screening and export all work on the same fields whatever the
+//! origin, and a record can never lose where it came from — [`Record::new`] cannot be called
+//! without a provenance, and the raw payload travels with the record.
+//!
+//! Why the id looks the way it does: a [`RecordId`] is derived from the DOI when there is one
+//! and from `source:source_id` otherwise, so the same work keeps its id across re-harvests and
+//! decisions never point at the wrong record. Storage uniqueness is per `(source, source_id)`,
+//! so two records of one source that share a DOI (a book chapter carrying its book's DOI) are
+//! both kept; telling them apart is dedup's job.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// A stable record identifier: 12 characters of base32 over a SHA-256 of `doi:<doi>` or
+/// `<source>:<source_id>`. Short enough to type in `litscope decide ID`, long enough (60 bits)
+/// that a million-record review has no collision in practice.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordId(String);
+
+impl RecordId {
+    /// The id of the work with this (already normalised) DOI.
+    pub fn from_doi(doi: &str) -> Self {
+        Self::hashed(&["doi:", doi])
+    }
+
+    /// The id of a record without a DOI: derived from where it came from.
+    pub fn from_source(source: &str, source_id: &str) -> Self {
+        Self::hashed(&[source, ":", source_id])
+    }
+
+    fn hashed(parts: &[&str]) -> Self {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part.as_bytes());
+        }
+        let digest = hasher.finalize();
+        let mut id = data_encoding::BASE32HEX_NOPAD.encode(&digest[..8]);
+        id.truncate(12);
+        id.make_ascii_lowercase();
+        RecordId(id)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One author (or organisation) of a work.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// Given names or initials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<String>,
+    /// The whole name when it cannot be split (organisations, "literal" names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// ORCID iD in its bare form `0000-0002-1825-0097`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<String>,
+}
+
+impl Author {
+    /// "Family, Given", or the literal name.
+    pub fn display_name(&self) -> String {
+        match (&self.family, &self.given, &self.name) {
+            (Some(f), Some(g), _) => format!("{f}, {g}"),
+            (Some(f), None, _) => f.clone(),
+            (None, Some(g), None) => g.clone(),
+            (_, _, Some(n)) => n.clone(),
+            (None, None, None) => String::new(),
+        }
+    }
+}
+
+/// Where and when a record was obtained. Required to build a [`Record`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Source (`crossref`, `cristin`, …) or imported database name.
+    pub source: String,
+    /// The record's identifier in that source (a DOI for Crossref).
+    pub source_id: String,
+    /// The harvest or import run that first stored the record.
+    pub run: String,
+    /// Name of the saved query (`name` in `queries/*.toml`) that found it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// When the record was retrieved.
+    pub retrieved: jiff::Timestamp,
+}
+
+/// A bibliographic record, normalised, with its provenance and raw payload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    /// Stable id, see [`RecordId`].
+    pub id: RecordId,
+    /// Title as plain text (subtitle joined with ": ").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Authors in byline order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<Author>,
+    /// Year of publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Journal, book or proceedings title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// Volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// Issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// Page range as given (`123-129`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+    /// Article number for journals without pages (`e0033693`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_number: Option<String>,
+    /// DOI, lower case, without any URL prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// ISSNs of the venue (`1932-6203`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issn: Vec<String>,
+    /// Abstract as plain text; paragraphs separated by a blank line.
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    pub abstract_text: Option<String>,
+    /// The source's own type name (`journal-article`, `book-chapter`, …).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Language code as the source gives it (`en`, `nb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Keywords or subject terms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// Landing page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Where the record came from.
+    pub provenance: Provenance,
+    /// The source's payload for this record, unchanged.
+    pub raw: Box<RawValue>,
+}
+
+impl Record {
+    /// A record with only its identity filled in. `doi` is normalised here (see
+    /// [`crate::text::normalize_doi`]); a value that is not a DOI is dropped, so a URL in a
+    /// DOI field never becomes an id.
+    pub fn new(provenance: Provenance, doi: Option<&str>, raw: Box<RawValue>) -> Self {
+        let doi = doi.and_then(crate::text::normalize_doi);
+        let id = match &doi {
+            Some(doi) => RecordId::from_doi(doi),
+            None => RecordId::from_source(&provenance.source, &provenance.source_id),
+        };
+        Record {
+            id,
+            title: None,
+            authors: Vec::new(),
+            year: None,
+            venue: None,
+            volume: None,
+            issue: None,
+            pages: None,
+            article_number: None,
+            doi,
+            issn: Vec::new(),
+            abstract_text: None,
+            kind: None,
+            language: None,
+            keywords: Vec::new(),
+            url: None,
+            provenance,
+            raw,
+        }
+    }
+
+    /// The source (or imported database) this record came from.
+    pub fn source(&self) -> &str {
+        &self.provenance.source
+    }
+
+    /// The record's identifier within its source.
+    pub fn source_id(&self) -> &str {
+        &self.provenance.source_id
+    }
+
+    /// The first author's family name (or literal name), if any.
+    pub fn first_author(&self) -> Option<&str> {
+        let a = self.authors.first()?;
+        a.family.as_deref().or(a.name.as_deref())
+    }
+}
+
+/// One HTTP request and what came back: the evidence a PRISMA-S report needs. Written by the
+/// harvester for every attempt (errors included), replayed by `harvest --offline`.
+#[derive(Debug, Clone)]
+pub struct HttpExchange {
+    /// When the request was sent.
+    pub time: jiff::Timestamp,
+    /// Milliseconds until the response (or the failure).
+    pub elapsed_ms: u64,
+    /// `GET`.
+    pub method: String,
+    /// The full request URL.
+    pub url: String,
+    /// Request headers that matter for the evidence (User-Agent, Accept).
+    pub request_headers: Vec<(String, String)>,
+    /// Response status; `None` when no response arrived (timeout, reset).
+    pub status: Option<u16>,
+    /// Response headers as received, names in lower case.
+    pub response_headers: Vec<(String, String)>,
+    /// Response body (decompressed); possibly partial when `error` says so.
+    pub body: bytes::Bytes,
+    /// What went wrong on the wire, if anything.
+    pub error: Option<String>,
+}
+
+impl HttpExchange {
+    /// The first response header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.response_headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prov(source: &str, id: &str) -> Provenance {
+        Provenance {
+            source: source.into(),
+            source_id: id.into(),
+            run: "r1".into(),
+            query: None,
+            retrieved: jiff::Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn raw() -> Box<RawValue> {
+        RawValue::from_string("{}".into()).unwrap()
+    }
+
+    #[test]
+    fn id_comes_from_the_doi_whatever_its_spelling_or_source() {
+        let a = Record::new(prov("crossref", "x"), Some("10.1000/ABC"), raw());
+        let b = Record::new(
+            prov("cristin", "123"),
+            Some("https://doi.org/10.1000/abc"),
+            raw(),
+        );
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.doi.as_deref(), Some("10.1000/abc"));
+        assert_eq!(a.id.as_str().len(), 12);
+    }
+
+    #[test]
+    fn id_without_doi_comes_from_source_and_source_id() {
+        let a = Record::new(prov("cristin", "123"), None, raw());
+        let b = Record::new(prov("cristin", "124"), None, raw());
+        let c = Record::new(prov("nva", "123"), None, raw());
+        assert_ne!(a.id, b.id);
+        assert_ne!(a.id, c.id);
+        assert_eq!(a.id, Record::new(prov("cristin", "123"), None, raw()).id);
+    }
+
+    #[test]
+    fn a_url_in_the_doi_field_is_not_a_doi() {
+        let r = Record::new(
+            prov("nva", "1"),
+            Some("https://www.youtube.com/watch?v=abc"),
+            raw(),
+        );
+        assert_eq!(r.doi, None);
+        assert_eq!(r.id, RecordId::from_source("nva", "1"));
+    }
+
+    #[test]
+    fn ids_never_change_between_versions() {
+        // Decisions and exports refer to these ids: the scheme must stay exactly as it is.
+        assert_eq!(
+            RecordId::from_doi("10.1371/journal.pone.0033693").as_str(),
+            "5t0mhckng54j"
+        );
+        assert_eq!(
+            RecordId::from_source("cristin", "2107487").as_str(),
+            "imdpfngphhgu"
+        );
+    }
+}
