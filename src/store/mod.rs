@@ -1,0 +1,52 @@
+//! `corpus/` on disk: the review's source of truth, plain JSON Lines and JSON that can be
+//! committed to git and read by people.
+//!
+//! | path | module | written |
+//! |---|---|---|
+//! | `corpus/records/<source>.jsonl` | [`records`] | one record per line, appended page by page |
+//! | `corpus/runlog.jsonl` | [`runlog`] | one line per search executed |
+//! | `corpus/responses/<run>/<search>/` | [`responses`] | every HTTP exchange: metadata + body |
+//!
+//! Every writer goes through [`jsonl`]: append + flush per batch, `fsync` at the end of a
+//! search, atomic rewrite for files that change in place, and readers that keep everything
+//! before a torn last line.
+
+pub mod jsonl;
+pub mod overview;
+pub mod records;
+pub mod responses;
+pub mod runlog;
+
+pub use jsonl::{Diagnostic, DiagnosticKind};
+
+use std::path::{Path, PathBuf};
+
+/// Errors reading or writing the corpus.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The OS refused a read or write.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A file that must be whole could not be parsed.
+    #[error("{path}: {message}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

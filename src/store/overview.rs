@@ -1,0 +1,58 @@
+//! What the corpus holds, counted in one pass over its files (for `litscope status`).
+
+use super::records::{list_sources, scan_ids};
+use super::runlog::{self, RunLogEntry, SearchLog, SearchStatus};
+use super::{Diagnostic, StoreError};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Counts of the corpus.
+#[derive(Debug, Default)]
+pub struct Overview {
+    /// Records per source (or imported database), before deduplication.
+    pub sources: BTreeMap<String, u64>,
+    /// Distinct record ids across all sources.
+    pub unique_ids: u64,
+    /// Search log lines.
+    pub searches_run: u64,
+    /// The latest log line of each search whose latest run failed (to resume).
+    pub failed: Vec<SearchLog>,
+    /// When the last search finished.
+    pub last_search: Option<jiff::Timestamp>,
+    /// Problems found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `corpus/` and counts.
+pub fn overview(corpus: &Path) -> Result<Overview, StoreError> {
+    let mut o = Overview::default();
+    let mut ids: HashSet<u64> = HashSet::new();
+    for (source, path) in list_sources(corpus)? {
+        let mut n = 0u64;
+        let diags = scan_ids(&path, |id, _| {
+            n += 1;
+            ids.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()));
+        })?;
+        o.diagnostics.extend(diags);
+        o.sources.insert(source, n);
+    }
+    o.unique_ids = ids.len() as u64;
+    let (entries, diags) = runlog::read(corpus)?;
+    o.diagnostics.extend(diags);
+    // The latest line per search decides whether it still needs resuming.
+    let mut latest: BTreeMap<String, SearchLog> = BTreeMap::new();
+    for entry in entries {
+        match entry {
+            RunLogEntry::Search(s) => {
+                o.searches_run += 1;
+                o.last_search = o.last_search.max(Some(s.finished));
+                latest.insert(format!("{}\u{0}{}", s.source, s.spec), s);
+            }
+        }
+    }
+    o.failed = latest
+        .into_values()
+        .filter(|s| s.status == SearchStatus::Failed)
+        .collect();
+    Ok(o)
+}

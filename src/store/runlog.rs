@@ -1,0 +1,118 @@
+//! The run log, `corpus/runlog.jsonl`: one line per search executed (and, later, per file
+//! imported). It is what a PRISMA-S report cites: which source, which query, the exact request
+//! parameters, when, how many results the source reported and how many were retrieved, and
+//! with which version of the tool.
+
+use super::StoreError;
+use super::jsonl::{self, Appender, Diagnostic};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// `corpus/runlog.jsonl`.
+pub fn runlog_path(corpus: &Path) -> PathBuf {
+    corpus.join("runlog.jsonl")
+}
+
+/// One line of the run log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RunLogEntry {
+    /// A search executed against a source.
+    Search(SearchLog),
+}
+
+/// How a search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SearchStatus {
+    /// Every page was retrieved (up to the limit).
+    Complete,
+    /// Stopped by an error; the records retrieved before it are kept, and running the harvest
+    /// again resumes it.
+    Failed,
+}
+
+/// The first request of a search, as sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestLog {
+    /// The URL without its query string.
+    pub url: String,
+    /// The query parameters in the order sent.
+    pub params: Vec<(String, String)>,
+}
+
+/// A search executed against a source.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchLog {
+    /// The harvest run.
+    pub run: String,
+    /// The query file, relative to the workspace.
+    pub query_file: String,
+    /// The query file's `name`.
+    pub name: String,
+    /// 1-based position of the search in its file.
+    pub search: usize,
+    /// The source.
+    pub source: String,
+    /// The query text.
+    pub query: String,
+    /// Everything that defines the search (what `--offline` matches recordings on).
+    pub spec: serde_json::Value,
+    /// The first request as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestLog>,
+    /// `online`, or `offline` for a replay of recorded responses.
+    pub mode: String,
+    /// For a replay: the run whose recorded responses were replayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replayed_run: Option<String>,
+    /// When the search started.
+    pub started: jiff::Timestamp,
+    /// When it ended.
+    pub finished: jiff::Timestamp,
+    /// How it ended.
+    pub status: SearchStatus,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Total number of results the source reported.
+    pub reported: Option<u64>,
+    /// Records received from the source by this run (already stored ones included).
+    pub received: u64,
+    /// Records this run stored for the first time.
+    pub retrieved: u64,
+    /// HTTP requests sent (retries included).
+    pub requests: u32,
+    /// Retries after 429, 5xx or network failures.
+    pub retries: u32,
+    /// Restarts from the first page after an expired cursor.
+    pub restarts: u32,
+    /// `litscope VERSION`.
+    pub tool: String,
+    /// The User-Agent sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// Appends one entry, flushed and synced (the run log is small and precious).
+pub fn append(corpus: &Path, entry: &RunLogEntry) -> Result<(), StoreError> {
+    let path = runlog_path(corpus);
+    let (mut appender, _) = Appender::open(&path)?;
+    let mut line = serde_json::to_vec(entry).map_err(|e| StoreError::Corrupt {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    line.push(b'\n');
+    appender.append(&line)?;
+    appender.sync()
+}
+
+/// Every readable entry, in order, with what could not be read.
+pub fn read(corpus: &Path) -> Result<(Vec<RunLogEntry>, Vec<Diagnostic>), StoreError> {
+    let mut entries = Vec::new();
+    let diagnostics = jsonl::read_lines(&runlog_path(corpus), |_, line| {
+        entries.push(serde_json::from_slice(line).map_err(|e| e.to_string())?);
+        Ok(())
+    })?;
+    Ok((entries, diagnostics))
+}
