@@ -1,0 +1,476 @@
+//! `litscope harvest`: run the saved searches against their sources (or replay them).
+
+use super::harvest_sink::StoreSink;
+use super::output::{Format, Ui, fit, one_line, print_json, print_text, thousands};
+use super::{CliError, Outcome};
+use crate::sources::http::{ClientOptions, HttpClient, RetryPolicy};
+use crate::sources::limits::{Limiter, Limiters};
+use crate::sources::replay::ReplayTransport;
+use crate::sources::{
+    HarvestError, PlannedSearch, SearchOutcome, SearchSpec, SourceKind, parse_base_url, run_search,
+};
+use crate::store::responses::{SearchInfo, SearchRecorder, find_recording};
+use crate::store::runlog::{self, RequestLog, RunLogEntry, SearchLog, SearchStatus};
+use crate::workspace::Workspace;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use url::Url;
+
+/// Run the saved searches in queries/ against their sources
+///
+/// Records are stored page by page in corpus/records/, every HTTP response in
+/// corpus/responses/, and one line per search in corpus/runlog.jsonl. A harvest stopped at any
+/// point (error, Ctrl-C, kill -9) resumes when run again: records already stored are skipped.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  LITSCOPE_MAILTO=me@uni.no litscope harvest
+  litscope harvest --source crossref --query queries/allocation.toml --limit 200
+  litscope harvest --offline          # replay corpus/responses/ without network
+  litscope harvest --dry-run          # show the requests, send nothing")]
+pub struct Args {
+    /// Only searches for this source
+    #[arg(long, value_name = "SOURCE", default_value = "all", value_parser = ["crossref", "cristin", "nva", "prosjektbanken", "all"])]
+    source: String,
+    /// Only the searches of this query file
+    #[arg(long, value_name = "FILE")]
+    query: Option<PathBuf>,
+    /// Retrieve at most N records per search (lowers each search's own limit)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
+    /// Replay the recorded responses in corpus/responses/ instead of using the network
+    #[arg(long)]
+    offline: bool,
+    /// Print the planned searches and their first request; send nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Runs `harvest`.
+pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
+    let searches = plan(&args, ws)?;
+    let bases = base_urls(&searches)?;
+    if args.dry_run {
+        return dry_run(&searches, &bases, args.format);
+    }
+    let mailto = ws.mailto(std::env::var("LITSCOPE_MAILTO").ok());
+    if mailto.is_none()
+        && !args.offline
+        && searches
+            .iter()
+            .any(|s| s.spec.source == SourceKind::Crossref)
+    {
+        ui.warn("no contact e-mail: Crossref serves anonymous clients from its slower public pool; set LITSCOPE_MAILTO or [review] mailto in review.toml");
+    }
+    let mut sources: Vec<SourceKind> = searches.iter().map(|s| s.spec.source).collect();
+    sources.sort();
+    sources.dedup();
+    let corpus = ws.corpus_dir();
+    let (sink, diagnostics) = StoreSink::open(&corpus, &sources, args.offline, ui)?;
+    for d in diagnostics {
+        ui.warn(&d.to_string());
+    }
+    let run_id = new_run_id();
+    let user_agent = match &mailto {
+        Some(m) => format!(
+            "litscope/{} (literature review harvester; mailto:{m})",
+            crate::VERSION
+        ),
+        None => format!("litscope/{} (literature review harvester)", crate::VERSION),
+    };
+    let http = &ws.config.http;
+    let ctx = Arc::new(Ctx {
+        corpus,
+        run: run_id.clone(),
+        offline: args.offline,
+        bases,
+        sink,
+        limiters: Limiters::default(),
+        options: ClientOptions {
+            user_agent,
+            timeout: http.timeout,
+            connect_timeout: http.connect_timeout,
+        },
+        policy: RetryPolicy {
+            max_retries: http.max_retries,
+            initial: http.backoff_initial,
+            max: http.backoff_max,
+            max_retry_after: http.max_retry_after,
+        },
+        max_concurrency: http.max_concurrency,
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(format!("cannot start the async runtime: {e}")))?;
+    let parallel = http.parallel_searches.max(1) as usize;
+    let results = runtime.block_on(execute(ctx.clone(), searches, parallel))?;
+    report(&results, &run_id, args.offline, args.format, ui)
+}
+
+struct Ctx {
+    corpus: PathBuf,
+    run: String,
+    offline: bool,
+    bases: BTreeMap<SourceKind, Url>,
+    sink: StoreSink,
+    limiters: Limiters,
+    options: ClientOptions,
+    policy: RetryPolicy,
+    max_concurrency: u32,
+}
+
+/// Resolves the query files into searches; every mistake names its file and line (exit 2).
+fn plan(args: &Args, ws: &Workspace) -> Result<Vec<PlannedSearch>, CliError> {
+    let files = ws.load_queries(args.query.as_deref())?;
+    let mut searches = Vec::new();
+    for file in &files {
+        for entry in &file.searches {
+            let at = format!(
+                "{}:{}: search {}",
+                file.path.display(),
+                entry.line,
+                entry.index
+            );
+            let source = SourceKind::parse(&entry.source).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "{at}: unknown source `{}` (crossref, cristin, nva or prosjektbanken)",
+                    entry.source
+                ))
+            })?;
+            if args.source != "all" && args.source != source.name() {
+                continue;
+            }
+            let limit = match (entry.limit, args.limit) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let spec = SearchSpec {
+                source,
+                query: entry.query.clone(),
+                filter: entry.filter.clone(),
+                limit,
+                options: entry.options.clone(),
+            };
+            let search = spec
+                .resolve()
+                .map_err(|e| CliError::Usage(format!("{at}: {e}")))?;
+            searches.push(PlannedSearch {
+                ordinal: searches.len() + 1,
+                query_file: file.path.display().to_string(),
+                name: file.name.clone(),
+                index: entry.index,
+                line: entry.line,
+                spec,
+                search,
+            });
+        }
+    }
+    if searches.is_empty() {
+        let scope = if args.source == "all" {
+            String::new()
+        } else {
+            format!(" for {}", args.source)
+        };
+        return Err(CliError::Usage(format!(
+            "no searches to run{scope}: add [[search]] entries to queries/*.toml"
+        )));
+    }
+    Ok(searches)
+}
+
+fn base_urls(searches: &[PlannedSearch]) -> Result<BTreeMap<SourceKind, Url>, CliError> {
+    let mut bases = BTreeMap::new();
+    for s in searches {
+        let source = s.spec.source;
+        if bases.contains_key(&source) {
+            continue;
+        }
+        let text = std::env::var(source.base_url_env())
+            .unwrap_or_else(|_| source.default_base_url().to_string());
+        let url = parse_base_url(&text)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", source.base_url_env())))?;
+        bases.insert(source, url);
+    }
+    Ok(bases)
+}
+
+fn new_run_id() -> String {
+    let now = jiff::Timestamp::now();
+    format!(
+        "{}-{:04x}",
+        now.strftime("%Y%m%dT%H%M%SZ"),
+        fastrand::u16(..)
+    )
+}
+
+fn dry_run(
+    searches: &[PlannedSearch],
+    bases: &BTreeMap<SourceKind, Url>,
+    format: Format,
+) -> Result<Outcome, CliError> {
+    let rows: Vec<_> = searches
+        .iter()
+        .map(|s| (s, s.search.first_request(&bases[&s.spec.source])))
+        .collect();
+    match format {
+        Format::Json => print_json(
+            &json!({"dry_run": true, "searches": rows.iter().map(|(s, url)| json!({
+            "name": s.name, "file": s.query_file, "search": s.index, "source": s.spec.source.name(),
+            "query": s.spec.query, "limit": s.spec.limit, "first_request": url.as_str(),
+        })).collect::<Vec<_>>()}),
+        )?,
+        Format::Text => {
+            let mut out = String::new();
+            for (s, url) in rows {
+                out.push_str(&format!(
+                    "{} {}  GET {}\n",
+                    s.spec.source,
+                    s.label(),
+                    one_line(url.as_str())
+                ));
+            }
+            print_text(&out)?;
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+struct SearchResult {
+    search: PlannedSearch,
+    outcome: SearchOutcome,
+}
+
+async fn execute(
+    ctx: Arc<Ctx>,
+    searches: Vec<PlannedSearch>,
+    parallel: usize,
+) -> Result<Vec<SearchResult>, CliError> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(parallel));
+    let mut tasks = tokio::task::JoinSet::new();
+    for search in searches {
+        let (ctx, slots) = (ctx.clone(), slots.clone());
+        tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await.expect("semaphore open");
+            run_one(&ctx, search).await
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        results.push(joined.map_err(|e| CliError::Runtime(format!("a search task failed: {e}")))??);
+    }
+    results.sort_by_key(|r| r.search.ordinal);
+    Ok(results)
+}
+
+async fn run_one(ctx: &Ctx, search: PlannedSearch) -> Result<SearchResult, CliError> {
+    let source = search.spec.source;
+    let base = ctx.bases[&source].clone();
+    let started = jiff::Timestamp::now();
+    let spec_json = search.spec.to_json();
+    let (client, replayed_run) = if ctx.offline {
+        match find_recording(&ctx.corpus, source.name(), &spec_json)? {
+            Some(rec) => {
+                let recorded_base =
+                    parse_base_url(&rec.info.base_url).map_err(CliError::Runtime)?;
+                let urls: Vec<String> = rec.exchanges.iter().map(|e| e.url.clone()).collect();
+                let exchanges = rec.exchanges.clone();
+                let load = Box::new(move |i: usize| exchanges[i].load().map_err(|e| e.to_string()));
+                let transport = ReplayTransport::new(
+                    &recorded_base,
+                    &base,
+                    &urls,
+                    search.search.server_defaults(),
+                    load,
+                );
+                (
+                    Some(HttpClient::replay(transport, ctx.policy.max_retries)),
+                    Some(rec.info.run),
+                )
+            }
+            None => (None, None),
+        }
+    } else {
+        let limiter = ctx
+            .limiters
+            .for_url(&base, || Limiter::new(1, ctx.max_concurrency));
+        let client = HttpClient::online(&ctx.options, limiter, ctx.policy.clone())
+            .map_err(CliError::Runtime)?;
+        (Some(client), None)
+    };
+    let recorder = if ctx.offline {
+        None
+    } else {
+        let info = SearchInfo {
+            run: ctx.run.clone(),
+            query_file: search.query_file.clone(),
+            name: search.name.clone(),
+            search: search.index,
+            source: source.name().into(),
+            spec: spec_json.clone(),
+            base_url: base.to_string(),
+            started,
+            finished: None,
+            complete: false,
+            provenance: None,
+        };
+        Some(Arc::new(SearchRecorder::create(
+            &ctx.corpus,
+            search.ordinal,
+            info,
+        )?))
+    };
+    ctx.sink.start(&search, recorder);
+    let outcome = match &client {
+        Some(client) => run_search(client, &base, &search, &ctx.run, &ctx.sink).await,
+        None => SearchOutcome {
+            error: Some(HarvestError::NoRecording),
+            ..Default::default()
+        },
+    };
+    ctx.sink.finish(&search, &outcome)?;
+    let request = outcome.first_request.as_ref().map(|u| {
+        let mut bare = u.clone();
+        bare.set_query(None);
+        RequestLog {
+            url: bare.to_string(),
+            params: u
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        }
+    });
+    let entry = SearchLog {
+        run: ctx.run.clone(),
+        query_file: search.query_file.clone(),
+        name: search.name.clone(),
+        search: search.index,
+        source: source.name().into(),
+        query: search.spec.query.clone(),
+        spec: spec_json,
+        request,
+        mode: if ctx.offline { "offline" } else { "online" }.into(),
+        replayed_run,
+        started,
+        finished: jiff::Timestamp::now(),
+        status: if outcome.error.is_none() {
+            SearchStatus::Complete
+        } else {
+            SearchStatus::Failed
+        },
+        error: outcome.error.as_ref().map(|e| one_line(&e.to_string())),
+        reported: outcome.reported,
+        received: outcome.received,
+        retrieved: outcome.retrieved,
+        requests: outcome.requests,
+        retries: outcome.retries,
+        restarts: outcome.restarts,
+        tool: crate::tool_version(),
+        user_agent: client
+            .as_ref()
+            .and_then(|c| c.user_agent())
+            .map(str::to_string),
+    };
+    runlog::append(&ctx.corpus, &RunLogEntry::Search(entry))?;
+    let status = match &outcome.error {
+        None => format!(
+            "{} new of {} received",
+            thousands(outcome.retrieved),
+            thousands(outcome.received)
+        ),
+        Some(_) => format!(
+            "failed after {} new of {} received",
+            thousands(outcome.retrieved),
+            thousands(outcome.received)
+        ),
+    };
+    ctx.sink
+        .say(&format!("{source} {}: {status}", search.label()));
+    Ok(SearchResult { search, outcome })
+}
+
+fn report(
+    results: &[SearchResult],
+    run: &str,
+    offline: bool,
+    format: Format,
+    ui: &Ui,
+) -> Result<Outcome, CliError> {
+    let retrieved: u64 = results.iter().map(|r| r.outcome.retrieved).sum();
+    let failed: Vec<&SearchResult> = results
+        .iter()
+        .filter(|r| r.outcome.error.is_some())
+        .collect();
+    match format {
+        Format::Json => {
+            let searches: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    let o = &r.outcome;
+                    json!({
+                        "name": r.search.name, "file": r.search.query_file, "search": r.search.index,
+                        "source": r.search.spec.source.name(), "query": r.search.spec.query,
+                        "reported": o.reported, "received": o.received, "retrieved": o.retrieved,
+                        "requests": o.requests, "retries": o.retries, "restarts": o.restarts,
+                        "status": if o.error.is_none() { "complete" } else { "failed" },
+                        "error": o.error.as_ref().map(|e| one_line(&e.to_string())),
+                    })
+                })
+                .collect();
+            print_json(&json!({
+                "run": run, "mode": if offline { "offline" } else { "online" },
+                "retrieved": retrieved, "failed": failed.len(), "searches": searches,
+            }))?;
+        }
+        Format::Text => {
+            let mut out = format!(
+                "{}  {}  {:>10}  {:>10}  {:>10}  status\n",
+                fit("search", 32),
+                fit("source", 14),
+                "reported",
+                "received",
+                "new"
+            );
+            for r in results {
+                let o = &r.outcome;
+                out.push_str(&format!(
+                    "{}  {}  {:>10}  {:>10}  {:>10}  {}\n",
+                    fit(&r.search.label(), 32),
+                    fit(r.search.spec.source.name(), 14),
+                    o.reported.map_or("—".into(), thousands),
+                    thousands(o.received),
+                    thousands(o.retrieved),
+                    if o.error.is_none() {
+                        "complete"
+                    } else {
+                        "failed"
+                    },
+                ));
+            }
+            print_text(&out)?;
+            ui.status(&format!(
+                "Stored {} new records from {} searches (run {run}).",
+                thousands(retrieved),
+                results.len()
+            ));
+        }
+    }
+    for r in &failed {
+        let e = r.outcome.error.as_ref().expect("failed");
+        ui.error(&format!(
+            "{} {}: {e}",
+            r.search.spec.source,
+            r.search.label()
+        ));
+    }
+    if failed.is_empty() {
+        Ok(Outcome::Ok)
+    } else {
+        ui.status("Records retrieved before the failure are kept; run `litscope harvest` again to resume.");
+        Ok(Outcome::PartialFailure)
+    }
+}

@@ -1,0 +1,178 @@
+//! The harvest's sink: where a running search's pages, HTTP exchanges and events go.
+//! Pages go to `corpus/records/` (one writer per source, shared by all its searches),
+//! exchanges to `corpus/responses/`, events to the progress bars and stderr.
+
+use super::output::{Ui, one_line, thousands};
+use crate::model::{HttpExchange, Record};
+use crate::sources::{Event, HarvestSink, PlannedSearch, SearchOutcome, SourceKind};
+use crate::store::records::SourceWriter;
+use crate::store::responses::SearchRecorder;
+use crate::store::{Diagnostic, StoreError};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Stores what searches retrieve and shows how they progress.
+pub(super) struct StoreSink {
+    offline: bool,
+    writers: Mutex<HashMap<SourceKind, SourceWriter>>,
+    recorders: Mutex<HashMap<usize, Arc<SearchRecorder>>>,
+    bars: Mutex<HashMap<usize, ProgressBar>>,
+    progress: MultiProgress,
+    ui: Ui,
+}
+
+impl StoreSink {
+    /// Opens a record writer for each source; returns what was found wrong in their files.
+    pub(super) fn open(
+        corpus: &Path,
+        sources: &[SourceKind],
+        offline: bool,
+        ui: &Ui,
+    ) -> Result<(Self, Vec<Diagnostic>), StoreError> {
+        let mut writers = HashMap::new();
+        let mut diagnostics = Vec::new();
+        for &source in sources {
+            let (writer, diags) = SourceWriter::open(corpus, source.name())?;
+            diagnostics.extend(diags);
+            writers.insert(source, writer);
+        }
+        let sink = StoreSink {
+            offline,
+            writers: Mutex::new(writers),
+            recorders: Mutex::new(HashMap::new()),
+            bars: Mutex::new(HashMap::new()),
+            progress: ui.progress(),
+            ui: ui.clone(),
+        };
+        Ok((sink, diagnostics))
+    }
+
+    /// A search starts: its progress bar, and where its exchanges are recorded.
+    pub(super) fn start(&self, search: &PlannedSearch, recorder: Option<Arc<SearchRecorder>>) {
+        if let Some(r) = recorder {
+            self.recorders
+                .lock()
+                .expect("sink lock")
+                .insert(search.ordinal, r);
+        }
+        let bar = self.progress.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix:.bold} {spinner} {pos}/{len} records ({per_sec}) {msg}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_prefix(format!("{} {}", search.spec.source, search.label()));
+        bar.enable_steady_tick(Duration::from_millis(200));
+        self.bars
+            .lock()
+            .expect("sink lock")
+            .insert(search.ordinal, bar);
+    }
+
+    /// A search ended: its bar goes, its records are synced to disk, its recording closed.
+    pub(super) fn finish(
+        &self,
+        search: &PlannedSearch,
+        outcome: &SearchOutcome,
+    ) -> Result<(), StoreError> {
+        if let Some(bar) = self.bars.lock().expect("sink lock").remove(&search.ordinal) {
+            bar.finish_and_clear();
+            self.progress.remove(&bar);
+        }
+        if let Some(w) = self
+            .writers
+            .lock()
+            .expect("sink lock")
+            .get(&search.spec.source)
+        {
+            w.sync()?;
+        }
+        if let Some(r) = self
+            .recorders
+            .lock()
+            .expect("sink lock")
+            .remove(&search.ordinal)
+        {
+            r.finish(outcome.error.is_none())?;
+        }
+        Ok(())
+    }
+
+    /// A status line that does not tear the progress bars.
+    pub(super) fn say(&self, line: &str) {
+        if self.ui.shows_progress() {
+            let _ = self.progress.println(line);
+        } else {
+            self.ui.status(line);
+        }
+    }
+}
+
+impl HarvestSink for StoreSink {
+    fn store(&self, search: &PlannedSearch, records: &[Record]) -> Result<u64, String> {
+        let mut writers = self.writers.lock().expect("sink lock");
+        let writer = writers
+            .get_mut(&search.spec.source)
+            .ok_or("no writer for this source")?;
+        writer
+            .append_new(records)
+            .map(|n| n as u64)
+            .map_err(|e| e.to_string())
+    }
+
+    fn exchange(&self, search: &PlannedSearch, exchange: &HttpExchange) -> Result<(), String> {
+        if self.offline {
+            return Ok(());
+        }
+        let recorder = self
+            .recorders
+            .lock()
+            .expect("sink lock")
+            .get(&search.ordinal)
+            .cloned();
+        match recorder {
+            Some(r) => r.record(exchange).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    fn event(&self, search: &PlannedSearch, event: Event<'_>) {
+        let label = format!("{} {}", search.spec.source, search.label());
+        match event {
+            Event::Page { outcome } => {
+                if let Some(bar) = self.bars.lock().expect("sink lock").get(&search.ordinal) {
+                    let target = match (outcome.reported, search.spec.limit) {
+                        (Some(r), Some(l)) => Some(r.min(l)),
+                        (r, l) => r.or(l),
+                    };
+                    if let Some(t) = target {
+                        bar.set_length(t);
+                    }
+                    bar.set_position(outcome.received);
+                    bar.set_message(format!("{} new", thousands(outcome.retrieved)));
+                }
+            }
+            Event::Retry(n) => self.say(&one_line(&format!(
+                "{label}: {}; retry {}/{} in {:.1}s",
+                n.reason,
+                n.attempt,
+                n.max,
+                n.wait.as_secs_f64()
+            ))),
+            Event::Restart { reason } => self.say(&one_line(&format!("{label}: {reason}"))),
+            Event::Warning(w) => {
+                let line = one_line(&format!("{label}: {w}"));
+                if self.ui.shows_progress() {
+                    let _ = self.progress.println(format!("warning: {line}"));
+                } else {
+                    self.ui.warn(&line);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The command line: the only code that knows clap, stdout/stderr, colours and progress bars.
+//!
+//! Each command is one file (`init.rs`, `harvest.rs`, `status.rs`): its `Args` (whose doc
+//! comments are the help text) and a `run` function that resolves a plan, calls the stages
+//! and renders what they return. Errors become one line on stderr and an exit code from one
+//! table ([`CliError::exit_code`]): 0 ok, 1 runtime error, 2 usage error.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod harvest;
+mod harvest_sink;
+mod init;
+pub mod output;
+mod status;
+
+use crate::workspace::{Workspace, WorkspaceError};
+use clap::{Parser, Subcommand};
+use output::Ui;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  litscope init my-review && cd my-review
+  LITSCOPE_MAILTO=me@uni.no litscope harvest --source crossref
+  litscope status
+  litscope --workspace examples/recorded harvest --offline
+
+Environment:
+  LITSCOPE_WORKSPACE     workspace folder (like --workspace)
+  LITSCOPE_MAILTO        contact e-mail for Crossref's polite pool
+  LITSCOPE_CROSSREF_URL  base URL of the Crossref API (default https://api.crossref.org)
+  NO_COLOR               no colours";
+
+/// litscope: harvest, deduplicate, search and screen references for systematic and scoping
+/// reviews.
+#[derive(Debug, Parser)]
+#[command(name = "litscope", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// Workspace folder [default: the current folder or its nearest parent with review.toml]
+    #[arg(
+        short = 'w',
+        long,
+        global = true,
+        env = "LITSCOPE_WORKSPACE",
+        value_name = "DIR"
+    )]
+    workspace: Option<PathBuf>,
+
+    /// Print no status lines or progress bars (warnings and errors still show)
+    #[arg(short, long, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+    Harvest(harvest::Args),
+    Status(status::Args),
+}
+
+/// What can stop a command, mapped to an exit code in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The user must change the command line or a configuration file (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The workspace could not be found or read (exit 2).
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// The corpus could not be read or written (exit 1).
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// Something failed while running (exit 1).
+    #[error("{0}")]
+    Runtime(String),
+    /// stdout was closed by the reader (`litscope status | head`): not an error (exit 0).
+    #[error("broken pipe")]
+    BrokenPipe,
+}
+
+impl CliError {
+    /// The exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) | CliError::Workspace(_) => 2,
+            CliError::BrokenPipe => 0,
+            CliError::Store(_) | CliError::Runtime(_) => 1,
+        }
+    }
+
+    fn from_stdout(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::Runtime(format!("cannot write to stdout: {e}"))
+        }
+    }
+}
+
+/// What a successful command tells `main`: ok, or "done, but something failed" (exit 1 after
+/// the report was printed, e.g. a harvest where one search failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything worked.
+    Ok,
+    /// The command finished and reported, but part of it failed.
+    PartialFailure,
+}
+
+/// Parses the command line, runs the command and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+        }
+    };
+    let ui = Ui::new(cli.quiet);
+    match run(cli, &ui) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::PartialFailure) => ExitCode::from(1),
+        Err(CliError::BrokenPipe) => ExitCode::SUCCESS,
+        Err(e) => {
+            ui.error(&e.to_string());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
+    let workspace = cli.workspace;
+    match cli.command {
+        Command::Init(args) => init::run(args, ui),
+        Command::Harvest(args) => harvest::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
+    }
+}
+
+fn open_workspace(explicit: Option<&std::path::Path>) -> Result<Workspace, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::Runtime(format!("cannot read the current folder: {e}")))?;
+    Ok(Workspace::find(explicit, &cwd)?)
+}

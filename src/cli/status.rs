@@ -1,0 +1,127 @@
+//! `litscope status`: one screen overview of the workspace.
+
+use super::output::{Format, Ui, print_json, print_text, thousands};
+use super::{CliError, Outcome};
+use crate::sources::SourceKind;
+use crate::store::overview::overview;
+use crate::workspace::Workspace;
+use serde_json::json;
+
+/// Show what the workspace holds: records per source, screening progress, searches to resume
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  litscope status\n  litscope status --format json | jq .sources"
+)]
+pub struct Args {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Runs `status`.
+pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
+    let o = overview(&ws.corpus_dir())?;
+    for d in &o.diagnostics {
+        ui.warn(&d.to_string());
+    }
+    let (mut harvested, mut imported) = (0u64, 0u64);
+    for (source, n) in &o.sources {
+        if SourceKind::parse(source).is_some() {
+            harvested += n;
+        } else {
+            imported += n;
+        }
+    }
+    // Until dedup and screening exist, every distinct record awaits title-abstract screening.
+    let unique = o.unique_ids;
+    let stages = ws
+        .config
+        .stages
+        .iter()
+        .map(|s| s.name.clone())
+        .collect::<Vec<_>>();
+    let stages = if stages.is_empty() {
+        vec!["title-abstract".to_string(), "full-text".to_string()]
+    } else {
+        stages
+    };
+    let screening: serde_json::Map<String, serde_json::Value> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let unscreened = if i == 0 { unique } else { 0 };
+            (
+                name.clone(),
+                json!({"include": 0, "exclude": 0, "maybe": 0, "unscreened": unscreened}),
+            )
+        })
+        .collect();
+    let failed: Vec<_> = o
+        .failed
+        .iter()
+        .map(|s| json!({"name": s.name, "search": s.search, "source": s.source, "file": s.query_file, "error": s.error}))
+        .collect();
+    match args.format {
+        Format::Json => print_json(&json!({
+            "workspace": ws.root.display().to_string(),
+            "title": ws.config.review.title,
+            "records": {"harvested": harvested, "imported": imported, "unique": unique},
+            "sources": o.sources,
+            "screening": screening,
+            "searches": {"run": o.searches_run, "last": o.last_search.map(|t| t.to_string()), "failed": failed},
+            "warnings": o.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        }))?,
+        Format::Text => {
+            let mut out = String::new();
+            if let Some(title) = &ws.config.review.title {
+                out.push_str(&format!("{}\n", crate::text::for_terminal(title)));
+            }
+            out.push_str(&format!("workspace   {}\n\n", ws.root.display()));
+            out.push_str(&format!(
+                "records     {} harvested · {} imported · {} unique\n",
+                thousands(harvested),
+                thousands(imported),
+                thousands(unique)
+            ));
+            let sources: Vec<String> = o
+                .sources
+                .iter()
+                .map(|(s, n)| format!("{s} {}", thousands(*n)))
+                .collect();
+            out.push_str(&format!(
+                "sources     {}\n",
+                if sources.is_empty() {
+                    "none yet: run `litscope harvest`".into()
+                } else {
+                    sources.join(" · ")
+                }
+            ));
+            for (i, name) in stages.iter().enumerate() {
+                let label = if i == 0 { "screening" } else { "" };
+                let unscreened = if i == 0 { unique } else { 0 };
+                out.push_str(&format!(
+                    "{label:<12}{name}: {} unscreened\n",
+                    thousands(unscreened)
+                ));
+            }
+            let last = o.last_search.map_or("never".to_string(), |t| {
+                t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+            });
+            out.push_str(&format!(
+                "searches    {} run, last {last}\n",
+                thousands(o.searches_run)
+            ));
+            for s in &o.failed {
+                out.push_str(&format!(
+                    "            failed: {} {}#{} ({}) — run `litscope harvest` to resume\n",
+                    s.source,
+                    s.name,
+                    s.search,
+                    s.error.as_deref().unwrap_or("unknown error")
+                ));
+            }
+            print_text(&out)?;
+        }
+    }
+    Ok(Outcome::Ok)
+}
