@@ -1,0 +1,215 @@
+//! The hermetic test environment: a temporary workspace, the binary run with a cleared
+//! environment (every base URL pointing at a closed local port unless a test sets one), and
+//! readers for what the binary wrote.
+
+pub mod crossref;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `../shared/` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
+}
+
+/// Reads `../shared/<rel>`, failing loudly when the shared folder is missing.
+pub fn shared_fixture(rel: &str) -> Vec<u8> {
+    let path = shared_dir().join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!("cannot read {}: {e}. The tests need ../shared/ beside the repository (see README, Tests).", path.display())
+    })
+}
+
+/// `[http]` settings that keep failure tests fast.
+pub const FAST_HTTP: &str = r#"
+[http]
+timeout = "5s"
+connect_timeout = "2s"
+max_retries = 3
+backoff_initial = "20ms"
+backoff_max = "100ms"
+"#;
+
+pub struct TestWorkspace {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl TestWorkspace {
+    /// A fresh workspace made by `litscope init`, with fast HTTP settings.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("review");
+        let ws = TestWorkspace {
+            _dir: dir,
+            root: root.clone(),
+            env: Vec::new(),
+        };
+        let out = ws.run_in(dir_parent(&root), &["init", root.to_str().unwrap()]);
+        assert!(out.status.success(), "init failed: {}", stderr(&out));
+        std::fs::remove_file(root.join("queries/example.toml")).unwrap();
+        let review = std::fs::read_to_string(root.join("review.toml")).unwrap();
+        std::fs::write(root.join("review.toml"), format!("{review}\n{FAST_HTTP}")).unwrap();
+        ws
+    }
+
+    /// Sets an environment variable for every later command.
+    pub fn env(&mut self, key: &str, value: &str) -> &mut Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Points Crossref at a local server.
+    pub fn crossref(&mut self, url: &str) -> &mut Self {
+        self.env("LITSCOPE_CROSSREF_URL", url)
+    }
+
+    pub fn write(&self, rel: &str, content: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    /// Replaces a value of review.toml's [http] table.
+    pub fn http(&self, key: &str, value: &str) {
+        let path = self.root.join("review.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key} =")))
+            .map(String::from)
+            .collect();
+        let at = lines.iter().position(|l| l == "[http]").unwrap();
+        lines.insert(at + 1, format!("{key} = {value}"));
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_litscope"));
+        cmd.env_clear()
+            .current_dir(&self.root)
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("LITSCOPE_WORKSPACE", &self.root)
+            .env("NO_COLOR", "1");
+        // Nothing reaches the internet: unset sources go to a closed port.
+        for var in [
+            "LITSCOPE_CROSSREF_URL",
+            "LITSCOPE_CRISTIN_URL",
+            "LITSCOPE_NVA_URL",
+            "LITSCOPE_PROSJEKTBANKEN_URL",
+        ] {
+            cmd.env(var, "http://127.0.0.1:9");
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd.args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut cmd = self.command(args);
+        cmd.current_dir(dir).env_remove("LITSCOPE_WORKSPACE");
+        cmd.output().unwrap()
+    }
+
+    /// Runs and expects exit 0.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "litscope {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            stderr(&out)
+        );
+        out
+    }
+
+    /// Runs with `--format json` and parses stdout.
+    pub fn json(&self, args: &[&str]) -> (serde_json::Value, Output) {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--format", "json"]);
+        let out = self.run(&all);
+        let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout of {all:?} is not one JSON document: {e}\n{}\n{}",
+                stdout(&out),
+                stderr(&out)
+            )
+        });
+        (value, out)
+    }
+
+    /// Every line of corpus/records/<source>.jsonl, parsed.
+    pub fn records(&self, source: &str) -> Vec<serde_json::Value> {
+        read_jsonl(&self.root.join(format!("corpus/records/{source}.jsonl")))
+    }
+
+    pub fn runlog(&self) -> Vec<serde_json::Value> {
+        read_jsonl(&self.root.join("corpus/runlog.jsonl"))
+    }
+}
+
+fn dir_parent(p: &Path) -> &Path {
+    p.parent().unwrap()
+}
+
+pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A record without what differs between runs (run id, retrieval time).
+pub fn content(record: &serde_json::Value) -> serde_json::Value {
+    let mut r = record.clone();
+    let p = r["provenance"].as_object_mut().unwrap();
+    p.remove("run");
+    p.remove("retrieved");
+    p.remove("query");
+    r
+}
+
+/// Records by id, without run-specific fields, sorted; panics on a duplicate source id.
+pub fn record_set(records: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let mut seen = std::collections::HashSet::new();
+    for r in records {
+        let sid = r["provenance"]["source_id"].as_str().unwrap().to_string();
+        assert!(seen.insert(sid.clone()), "source id {sid} stored twice");
+    }
+    let mut set: Vec<_> = records.iter().map(content).collect();
+    set.sort_by(|a, b| {
+        a["provenance"]["source_id"]
+            .as_str()
+            .cmp(&b["provenance"]["source_id"].as_str())
+    });
+    set
+}
+
+/// A Crossref search in a query file.
+pub fn crossref_query(name: &str, extra: &str) -> String {
+    format!(
+        "name = \"{name}\"\n\n[[search]]\nsource = \"crossref\"\nquery = \"widget\"\nfield = \"all\"\nselect = \"all\"\n{extra}\n"
+    )
+}

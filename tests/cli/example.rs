@@ -1,0 +1,74 @@
+//! The shipped example workspace (`examples/recorded/`) replays its real recorded Crossref
+//! responses without network, as the README's quick start promises.
+
+use crate::common::{TestWorkspace, stderr};
+use std::path::Path;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn example_workspace_harvests_offline_from_its_recordings() {
+    let mut ws = TestWorkspace::new();
+    std::fs::remove_dir_all(&ws.root).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/recorded");
+    copy_dir(&example, &ws.root);
+    for generated in ["corpus/records", "corpus/runlog.jsonl", "index"] {
+        let p = ws.root.join(generated);
+        let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+    }
+    // No network at all: every base URL points at a closed port.
+    ws.env("LITSCOPE_MAILTO", "");
+    let (json, out) = ws.json(&["harvest", "--offline"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["failed"], 0);
+    let reported: Vec<_> = json["searches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reported"].clone())
+        .collect();
+    assert_eq!(reported, [454, 586628, 1253, 7462355, 0]);
+    assert_eq!(json["retrieved"], 102);
+
+    let records = ws.records("crossref");
+    assert_eq!(records.len(), 102);
+    let find = |doi: &str| {
+        records
+            .iter()
+            .find(|r| r["doi"] == doi)
+            .unwrap_or_else(|| panic!("{doi}"))
+    };
+    assert_eq!(
+        find("10.5902/2179378688528")["title"],
+        "A influência de Schopenhauer em Vivekananda e a polêmica do \u{201c}neo-hinduísmo\u{201d}"
+    );
+    let jats = find("10.1111/ele.14024")["abstract"].as_str().unwrap();
+    assert!(
+        jats.starts_with("Encouraged by decision makers") && !jats.contains('<'),
+        "{jats}"
+    );
+    assert_eq!(
+        find("10.1007/978-1-4302-0197-7_9")["year"],
+        serde_json::Value::Null
+    );
+
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["records"]["harvested"], 102);
+    assert_eq!(status["sources"]["crossref"], 102);
+
+    // Running it again changes nothing.
+    let (again, _) = ws.json(&["harvest", "--offline"]);
+    assert_eq!(again["retrieved"], 0);
+    assert_eq!(ws.records("crossref").len(), 102);
+}
