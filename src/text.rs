@@ -15,8 +15,35 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// One-line text: markup stripped, control characters removed, NFC, all whitespace
 /// (line breaks included) collapsed to single spaces, trimmed.
 pub fn clean_line(s: &str) -> String {
+    if is_clean_line(s) {
+        return s.to_string();
+    }
     let text = decode(s);
     collapse_whitespace(&text)
+}
+
+/// True when [`clean_line`] would return `s` unchanged: no markup characters, no control or
+/// bidi characters, single spaces only, no space at either end, NFC. Most titles and names
+/// are like this, and checking is far cheaper than cleaning.
+fn is_clean_line(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for &c in b {
+        match c {
+            b'<' | b'&' | 0..=0x1f | 0x7f => return false,
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            _ => prev_space = false,
+        }
+    }
+    s.is_ascii()
+        || (s
+            .chars()
+            .all(|c| !is_control_like(c) && (c == ' ' || !c.is_whitespace()))
+            && is_nfc_quick(s.chars()) == IsNormalized::Yes)
 }
 
 /// Multi-paragraph text (abstracts): like [`clean_line`] within each paragraph, paragraphs
@@ -431,6 +458,32 @@ mod tests {
             clean_block("Første avsnitt.\r\n\r\nAndre\ravsnitt."),
             "Første avsnitt.\n\nAndre avsnitt."
         );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_full_cleaning() {
+        for s in [
+            "Plain title",
+            "Tildeling i kommunen",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "a<b",
+            "R&D",
+            "Tilla\u{30a}t",
+            "nb\u{a0}sp",
+            "bidi\u{202e}x",
+            "ctl\u{85}x",
+            "",
+            "æøå ÆØÅ",
+        ] {
+            let full = collapse_whitespace(&decode(s));
+            assert_eq!(clean_line(s), full, "{s:?}");
+            if is_clean_line(s) {
+                assert_eq!(full, s, "{s:?} is not clean");
+            }
+        }
     }
 
     #[test]

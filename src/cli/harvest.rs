@@ -83,25 +83,37 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         None => format!("litscope/{} (literature review harvester)", crate::VERSION),
     };
     let http = &ws.config.http;
-    let ctx = Arc::new(Ctx {
-        corpus,
-        run: run_id.clone(),
-        offline: args.offline,
-        bases,
-        sink,
-        limiters: Limiters::default(),
-        options: ClientOptions {
+    let policy = RetryPolicy {
+        max_retries: http.max_retries,
+        initial: http.backoff_initial,
+        max: http.backoff_max,
+        max_retry_after: http.max_retry_after,
+    };
+    // One client per source, shared by its searches: one connection pool, one TLS setup, and
+    // one limiter per host.
+    let mut clients = BTreeMap::new();
+    if !args.offline {
+        let options = ClientOptions {
             user_agent,
             timeout: http.timeout,
             connect_timeout: http.connect_timeout,
-        },
-        policy: RetryPolicy {
-            max_retries: http.max_retries,
-            initial: http.backoff_initial,
-            max: http.backoff_max,
-            max_retry_after: http.max_retry_after,
-        },
-        max_concurrency: http.max_concurrency,
+        };
+        let limiters = Limiters::default();
+        for (&source, base) in &bases {
+            let limiter = limiters.for_url(base, || Limiter::new(1, http.max_concurrency));
+            let client =
+                HttpClient::online(&options, limiter, policy.clone()).map_err(CliError::Runtime)?;
+            clients.insert(source, Arc::new(client));
+        }
+    }
+    let ctx = Arc::new(Ctx {
+        corpus,
+        run: run_id.clone().into(),
+        offline: args.offline,
+        bases,
+        clients,
+        sink: Arc::new(sink),
+        max_retries: policy.max_retries,
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -114,14 +126,12 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
 
 struct Ctx {
     corpus: PathBuf,
-    run: String,
+    run: Arc<str>,
     offline: bool,
     bases: BTreeMap<SourceKind, Url>,
-    sink: StoreSink,
-    limiters: Limiters,
-    options: ClientOptions,
-    policy: RetryPolicy,
-    max_concurrency: u32,
+    clients: BTreeMap<SourceKind, Arc<HttpClient>>,
+    sink: Arc<StoreSink>,
+    max_retries: u32,
 }
 
 /// Resolves the query files into searches; every mistake names its file and line (exit 2).
@@ -241,7 +251,7 @@ fn dry_run(
 }
 
 struct SearchResult {
-    search: PlannedSearch,
+    search: Arc<PlannedSearch>,
     outcome: SearchOutcome,
 }
 
@@ -256,7 +266,7 @@ async fn execute(
         let (ctx, slots) = (ctx.clone(), slots.clone());
         tasks.spawn(async move {
             let _slot = slots.acquire_owned().await.expect("semaphore open");
-            run_one(&ctx, search).await
+            run_one(&ctx, Arc::new(search)).await
         });
     }
     let mut results = Vec::new();
@@ -267,7 +277,7 @@ async fn execute(
     Ok(results)
 }
 
-async fn run_one(ctx: &Ctx, search: PlannedSearch) -> Result<SearchResult, CliError> {
+async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, CliError> {
     let source = search.spec.source;
     let base = ctx.bases[&source].clone();
     let started = jiff::Timestamp::now();
@@ -288,25 +298,20 @@ async fn run_one(ctx: &Ctx, search: PlannedSearch) -> Result<SearchResult, CliEr
                     load,
                 );
                 (
-                    Some(HttpClient::replay(transport, ctx.policy.max_retries)),
+                    Some(Arc::new(HttpClient::replay(transport, ctx.max_retries))),
                     Some(rec.info.run),
                 )
             }
             None => (None, None),
         }
     } else {
-        let limiter = ctx
-            .limiters
-            .for_url(&base, || Limiter::new(1, ctx.max_concurrency));
-        let client = HttpClient::online(&ctx.options, limiter, ctx.policy.clone())
-            .map_err(CliError::Runtime)?;
-        (Some(client), None)
+        (ctx.clients.get(&source).cloned(), None)
     };
     let recorder = if ctx.offline {
         None
     } else {
         let info = SearchInfo {
-            run: ctx.run.clone(),
+            run: ctx.run.to_string(),
             query_file: search.query_file.clone(),
             name: search.name.clone(),
             search: search.index,
@@ -326,7 +331,16 @@ async fn run_one(ctx: &Ctx, search: PlannedSearch) -> Result<SearchResult, CliEr
     };
     ctx.sink.start(&search, recorder);
     let outcome = match &client {
-        Some(client) => run_search(client, &base, &search, &ctx.run, &ctx.sink).await,
+        Some(client) => {
+            run_search(
+                client,
+                &base,
+                search.clone(),
+                ctx.run.clone(),
+                ctx.sink.clone(),
+            )
+            .await
+        }
         None => SearchOutcome {
             error: Some(HarvestError::NoRecording),
             ..Default::default()
@@ -345,7 +359,7 @@ async fn run_one(ctx: &Ctx, search: PlannedSearch) -> Result<SearchResult, CliEr
         }
     });
     let entry = SearchLog {
-        run: ctx.run.clone(),
+        run: ctx.run.to_string(),
         query_file: search.query_file.clone(),
         name: search.name.clone(),
         search: search.index,

@@ -22,6 +22,7 @@ use crate::text::{clean_block, clean_line, non_empty, normalize_orcid};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::sync::Arc;
 use url::Url;
 
 /// Crossref refuses `rows` above this.
@@ -218,28 +219,30 @@ impl CrossrefSearch {
     }
 }
 
-/// Runs one Crossref search, storing each page as it arrives.
+/// Runs one Crossref search, storing each page while the next one is fetched.
 pub(crate) async fn harvest(
     client: &HttpClient,
     base: &Url,
-    planned: &PlannedSearch,
     search: &CrossrefSearch,
-    sink: &dyn HarvestSink,
-    observer: &SearchObserver<'_>,
+    observer: &SearchObserver,
     outcome: &mut SearchOutcome,
 ) -> Result<(), HarvestError> {
+    let (sink, planned) = (&observer.sink, &observer.search);
     let single = search.single_page();
     let mut cursor = (!single).then(|| "*".to_string());
     // Items seen in this pass from the first page; a restart begins a new pass.
     let mut processed: u64 = 0;
+    // The page parsed last, stored while the next one is fetched.
+    let mut pending: Option<(CrossrefPage, usize)> = None;
     loop {
         let url = search.request_url(base, cursor.as_deref());
         outcome.first_request.get_or_insert_with(|| url.clone());
-        let result = client
-            .get(&url, observer, |ex| {
-                parse_page(&ex.body, planned, observer.run, ex.time)
-            })
-            .await;
+        let (p, run) = (planned.clone(), observer.run.clone());
+        let fetch = client.get(&url, observer, move |ex| {
+            parse_page(&ex.body, &p, &run, ex.time)
+        });
+        let (result, stored) = tokio::join!(fetch, store(sink, planned, pending.take(), outcome));
+        stored?;
         let page = match result {
             Ok(page) => page,
             Err(e) if is_cursor_invalid(&e) && cursor.is_some() => {
@@ -267,14 +270,7 @@ pub(crate) async fn harvest(
             .records
             .len()
             .min(usize::try_from(room).unwrap_or(usize::MAX));
-        let stored = sink
-            .store(planned, &page.records[..take])
-            .map_err(HarvestError::Store)?;
-        outcome.received += take as u64;
-        outcome.retrieved += stored;
         processed += page.items as u64;
-        sink.event(planned, Event::Page { outcome });
-
         let expected = page
             .per_page
             .map_or(u64::from(search.rows), |p| p.min(u64::from(search.rows)));
@@ -284,11 +280,34 @@ pub(crate) async fn harvest(
             || search.limit.is_some_and(|l| processed >= l)
             || page.total.is_some_and(|t| processed >= t)
             || page.next_cursor.is_none();
+        let next_cursor = page.next_cursor.clone();
+        pending = Some((page, take));
         if done {
-            return Ok(());
+            return store(sink, planned, pending.take(), outcome).await;
         }
-        cursor = page.next_cursor;
+        cursor = next_cursor;
     }
+}
+
+/// Stores the first `take` records of a parsed page on a blocking thread and reports progress.
+async fn store(
+    sink: &Arc<dyn HarvestSink>,
+    planned: &Arc<PlannedSearch>,
+    page: Option<(CrossrefPage, usize)>,
+    outcome: &mut SearchOutcome,
+) -> Result<(), HarvestError> {
+    let Some((page, take)) = page else {
+        return Ok(());
+    };
+    let (sink_, planned_) = (sink.clone(), planned.clone());
+    let stored = tokio::task::spawn_blocking(move || sink_.store(&planned_, &page.records[..take]))
+        .await
+        .map_err(|e| HarvestError::Store(format!("the store task failed: {e}")))?
+        .map_err(HarvestError::Store)?;
+    outcome.received += take as u64;
+    outcome.retrieved += stored;
+    sink.event(planned, Event::Page { outcome });
+    Ok(())
 }
 
 fn is_cursor_invalid(e: &HttpError) -> bool {

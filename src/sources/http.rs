@@ -290,15 +290,21 @@ impl HttpClient {
     }
 
     /// GETs `url` until `parse` accepts a 2xx response, retrying what is retryable.
+    ///
+    /// `parse` runs on a blocking thread, never on the async one: a page takes milliseconds
+    /// to parse, and the async thread must stay free to send other searches' requests at the
+    /// moment their limiter permit is granted (or the server would see them bunched up).
     pub async fn get<T, F>(
         &self,
         url: &Url,
         observer: &dyn FetchObserver,
-        mut parse: F,
+        parse: F,
     ) -> Result<T, HttpError>
     where
-        F: FnMut(&HttpExchange) -> Result<T, String>,
+        F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
+        T: Send + 'static,
     {
+        let parse = Arc::new(parse);
         let replay = self.is_replay();
         let mut retry = 0u32;
         loop {
@@ -318,10 +324,14 @@ impl HttpClient {
             let reason = match (exchange.status, &exchange.error) {
                 (None, err) => err.clone().unwrap_or_else(|| "no response".into()),
                 (Some(s), Some(err)) if (200..300).contains(&s) => err.clone(),
-                (Some(s), _) if (200..300).contains(&s) => match parse(&exchange) {
-                    Ok(value) => return Ok(value),
-                    Err(e) => format!("unusable response body ({e})"),
-                },
+                (Some(s), _) if (200..300).contains(&s) => {
+                    let (parse, received) = (parse.clone(), exchange.clone());
+                    match tokio::task::spawn_blocking(move || parse(&received)).await {
+                        Ok(Ok(value)) => return Ok(value),
+                        Ok(Err(e)) => format!("unusable response body ({e})"),
+                        Err(e) => format!("the response parser failed ({e})"),
+                    }
+                }
                 (Some(s), _) if s == 429 || (500..600).contains(&s) => {
                     retry_after = exchange.header("retry-after").and_then(parse_retry_after);
                     if s == 429 {
@@ -418,7 +428,9 @@ async fn send_online(client: &reqwest::Client, user_agent: &str, url: &Url) -> H
                     )
                 })
                 .collect();
-            let mut body = Vec::new();
+            // Pre-sized from Content-Length (capped: a lying header must not allocate gigabytes).
+            let expected = response.content_length().unwrap_or(0).min(64 << 20) as usize;
+            let mut body = Vec::with_capacity(expected);
             loop {
                 match response.chunk().await {
                     Ok(Some(chunk)) => body.extend_from_slice(&chunk),

@@ -20,6 +20,7 @@ use crate::model::{HttpExchange, Record};
 use http::{FetchObserver, HttpClient, HttpError, RetryNotice};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use url::Url;
 
@@ -263,35 +264,36 @@ pub struct SearchOutcome {
 }
 
 /// Counts exchanges and retries for one search and passes them on to the sink.
-pub(crate) struct SearchObserver<'a> {
-    sink: &'a dyn HarvestSink,
-    search: &'a PlannedSearch,
-    pub(crate) run: &'a str,
+pub(crate) struct SearchObserver {
+    pub(crate) sink: Arc<dyn HarvestSink>,
+    pub(crate) search: Arc<PlannedSearch>,
+    pub(crate) run: Arc<str>,
     requests: AtomicU32,
     retries: AtomicU32,
 }
 
-impl FetchObserver for SearchObserver<'_> {
+impl FetchObserver for SearchObserver {
     fn exchange(&self, exchange: &HttpExchange) -> Result<(), String> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        self.sink.exchange(self.search, exchange)
+        self.sink.exchange(&self.search, exchange)
     }
 
     fn retry(&self, notice: &RetryNotice<'_>) {
         self.retries.fetch_add(1, Ordering::Relaxed);
-        self.sink.event(self.search, Event::Retry(notice));
+        self.sink.event(&self.search, Event::Retry(notice));
     }
 }
 
 /// Runs `search` to the end (or its first unrecoverable error) with `client`, whose requests
-/// go below `base`. Records are stored page by page through `sink`, so whatever was retrieved
-/// before an error is kept, and running the search again resumes it.
+/// go below `base`. Records are stored page by page through `sink` (on a blocking thread, while
+/// the next page is fetched), so whatever was retrieved before an error is kept, and running
+/// the search again resumes it.
 pub async fn run_search(
     client: &HttpClient,
     base: &Url,
-    search: &PlannedSearch,
-    run: &str,
-    sink: &dyn HarvestSink,
+    search: Arc<PlannedSearch>,
+    run: Arc<str>,
+    sink: Arc<dyn HarvestSink>,
 ) -> SearchOutcome {
     let observer = SearchObserver {
         sink,
@@ -301,9 +303,9 @@ pub async fn run_search(
         retries: AtomicU32::new(0),
     };
     let mut outcome = SearchOutcome::default();
-    let result = match &search.search {
+    let result = match &observer.search.search {
         SourceSearch::Crossref(s) => {
-            crossref::harvest(client, base, search, s, sink, &observer, &mut outcome).await
+            crossref::harvest(client, base, s, &observer, &mut outcome).await
         }
     };
     outcome.requests = observer.requests.load(Ordering::Relaxed);

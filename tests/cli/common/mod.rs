@@ -74,20 +74,6 @@ impl TestWorkspace {
         std::fs::write(path, content).unwrap();
     }
 
-    /// Replaces a value of review.toml's [http] table.
-    pub fn http(&self, key: &str, value: &str) {
-        let path = self.root.join("review.toml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mut lines: Vec<String> = text
-            .lines()
-            .filter(|l| !l.starts_with(&format!("{key} =")))
-            .map(String::from)
-            .collect();
-        let at = lines.iter().position(|l| l == "[http]").unwrap();
-        lines.insert(at + 1, format!("{key} = {value}"));
-        std::fs::write(path, lines.join("\n") + "\n").unwrap();
-    }
-
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_litscope"));
         cmd.env_clear()

@@ -13,11 +13,8 @@ use std::time::{Duration, Instant};
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// 0-based number of the request across the server's life.
-    pub n: usize,
     /// When it arrived.
     pub at: Instant,
-    pub method: String,
     pub path: String,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
@@ -96,11 +93,18 @@ impl Reply {
 
 type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
+/// What every connection thread shares.
+struct Shared {
+    log: Mutex<Vec<Request>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    handler: Box<Handler>,
+}
+
 /// A running server; stops accepting when dropped.
 pub struct Server {
     addr: SocketAddr,
-    log: Arc<Mutex<Vec<Request>>>,
-    max_in_flight: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
     stop: Arc<AtomicBool>,
 }
 
@@ -108,51 +112,25 @@ impl Server {
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let max_in_flight = Arc::new(AtomicUsize::new(0));
+        let shared = Arc::new(Shared {
+            log: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            handler: Box::new(handler),
+        });
         let stop = Arc::new(AtomicBool::new(false));
-        let counter = Arc::new(AtomicUsize::new(0));
-        let handler: Arc<Handler> = Arc::new(handler);
-        {
-            let (log, in_flight, max_in_flight, stop) = (
-                log.clone(),
-                in_flight.clone(),
-                max_in_flight.clone(),
-                stop.clone(),
-            );
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let (log, in_flight, max_in_flight, handler, counter) = (
-                        log.clone(),
-                        in_flight.clone(),
-                        max_in_flight.clone(),
-                        handler.clone(),
-                        counter.clone(),
-                    );
-                    std::thread::spawn(move || {
-                        serve(
-                            stream,
-                            &log,
-                            &in_flight,
-                            &max_in_flight,
-                            &*handler,
-                            &counter,
-                        )
-                    });
+        let (accept_shared, accept_stop) = (shared.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if accept_stop.load(Ordering::SeqCst) {
+                    break;
                 }
-            });
-        }
-        Server {
-            addr,
-            log,
-            max_in_flight,
-            stop,
-        }
+                let Ok(stream) = stream else { continue };
+                let shared = accept_shared.clone();
+                std::thread::spawn(move || serve(stream, &shared));
+            }
+        });
+        Server { addr, shared, stop }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -161,11 +139,11 @@ impl Server {
     }
 
     pub fn requests(&self) -> Vec<Request> {
-        self.log.lock().unwrap().clone()
+        self.shared.log.lock().unwrap().clone()
     }
 
     pub fn max_in_flight(&self) -> usize {
-        self.max_in_flight.load(Ordering::SeqCst)
+        self.shared.max_in_flight.load(Ordering::SeqCst)
     }
 }
 
@@ -176,14 +154,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    log: &Mutex<Vec<Request>>,
-    in_flight: &AtomicUsize,
-    max_in_flight: &AtomicUsize,
-    handler: &Handler,
-    counter: &AtomicUsize,
-) {
+fn serve(stream: TcpStream, shared: &Shared) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
@@ -209,11 +180,13 @@ fn serve(
                 headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
             }
         }
+        if method != "GET" {
+            let _ = write_response(&mut stream, 405, &[], b"", 0);
+            return;
+        }
         let url = url::Url::parse(&format!("http://localhost{target}")).unwrap();
         let request = Request {
-            n: counter.fetch_add(1, Ordering::SeqCst),
             at: Instant::now(),
-            method: method.to_string(),
             path: url.path().to_string(),
             query: url
                 .query_pairs()
@@ -221,10 +194,10 @@ fn serve(
                 .collect(),
             headers,
         };
-        let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        max_in_flight.fetch_max(now, Ordering::SeqCst);
-        log.lock().unwrap().push(request.clone());
-        let reply = handler(&request);
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        shared.log.lock().unwrap().push(request.clone());
+        let reply = (shared.handler)(&request);
         let keep_open = match reply {
             Reply::Respond {
                 status,
@@ -234,13 +207,12 @@ fn serve(
             } => {
                 std::thread::sleep(delay);
                 let ok = write_response(&mut stream, status, &headers, &body, body.len());
-                in_flight.fetch_sub(1, Ordering::SeqCst);
+                shared.in_flight.fetch_sub(1, Ordering::SeqCst);
                 ok
             }
             Reply::Reset => {
-                in_flight.fetch_sub(1, Ordering::SeqCst);
+                shared.in_flight.fetch_sub(1, Ordering::SeqCst);
                 let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-                drop(stream);
                 return;
             }
             Reply::Truncate {
@@ -256,7 +228,7 @@ fn serve(
                     &body[..send.min(body.len())],
                     body.len(),
                 );
-                in_flight.fetch_sub(1, Ordering::SeqCst);
+                shared.in_flight.fetch_sub(1, Ordering::SeqCst);
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 return;
             }
@@ -289,6 +261,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         400 => "Bad Request",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

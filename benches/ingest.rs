@@ -1,0 +1,196 @@
+//! Harvest ingest benchmark: how fast litscope parses, normalises and stores Crossref pages,
+//! and whether its memory stays flat as the harvest grows.
+//!
+//! `cargo bench --bench ingest` (add `-- 1000000` for a million-record run).
+//!
+//! 1. Parse + normalise only: `crossref::parse_page` on a 1,000-item page, in process.
+//! 2. End to end: the release binary harvests N records with the default request (litscope's
+//!    `select`, 1,000 rows a page, cursor paging) from a local server that imposes no limits,
+//!    pinned to one CPU with `taskset` when available; the server runs on the other. Every
+//!    response body and every record is written to disk as in a real harvest. Reported: wall
+//!    time, records/s, peak resident memory (VmHWM).
+//!
+//! The items are the real recorded Crossref items of the shared fixtures (the widget cursor
+//! chain, the JATS-abstract page and the Portuguese page), cycled with unique DOIs.
+
+#[allow(dead_code)]
+#[path = "../tests/cli/common/mod.rs"]
+mod common;
+
+use common::TestWorkspace;
+use common::crossref::{Synthetic, SyntheticOptions, envelope, fixture};
+use common::server::Server;
+use litscope::sources::{PlannedSearch, SearchSpec, SourceKind};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn items(n: usize, selected: bool) -> Vec<String> {
+    let mut real: Vec<serde_json::Value> = Vec::new();
+    for page in [
+        "works_query-widget_cursor-star_page1.json",
+        "works_query-widget_cursor-next_page2.json",
+        "works_query-widget_cursor-next_page3.json",
+        "works_query-ecology_query-author-carl-boettiger.json",
+        "works_query-publisher-name_ufsm.json",
+    ] {
+        let v: serde_json::Value = serde_json::from_slice(&fixture(page)).unwrap();
+        real.extend(v["message"]["items"].as_array().unwrap().iter().cloned());
+    }
+    (0..n)
+        .map(|i| {
+            let mut item = real[i % real.len()].clone();
+            item["DOI"] = format!("10.5555/bench.{i}").into();
+            if selected {
+                item.as_object_mut().unwrap().retain(|k, _| {
+                    litscope::sources::crossref::SELECT_FIELDS.contains(&k.as_str())
+                });
+            }
+            item.to_string()
+        })
+        .collect()
+}
+
+fn parse_only(selected: bool) -> f64 {
+    let page = envelope(&items(1000, selected), Some(1000), 1000, Some("c"));
+    let spec = SearchSpec {
+        source: SourceKind::Crossref,
+        query: "x".into(),
+        filter: None,
+        limit: None,
+        options: Default::default(),
+    };
+    let planned = PlannedSearch {
+        ordinal: 1,
+        query_file: "q.toml".into(),
+        name: "bench".into(),
+        index: 1,
+        line: 1,
+        search: spec.resolve().unwrap(),
+        spec,
+    };
+    let start = Instant::now();
+    let mut n = 0usize;
+    while start.elapsed() < Duration::from_secs(3) {
+        let p = litscope::sources::crossref::parse_page(
+            &page,
+            &planned,
+            "bench",
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+        n += p.records.len();
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Runs the harvest and returns (wall time, peak RSS in KiB).
+fn end_to_end(n: usize, whole_records: bool) -> (Duration, u64) {
+    let mock = Arc::new(Synthetic::new(items(n, false), SyntheticOptions::default()));
+    mock.prepare(&litscope::sources::crossref::SELECT_FIELDS.join(","));
+    let server = Server::start(move |r| mock.handle(r));
+    let mut ws = TestWorkspace::new();
+    ws.crossref(&server.url())
+        .env("LITSCOPE_MAILTO", "bench@example.org");
+    // The default request: query.bibliographic, litscope's `select`, 1,000 rows a page.
+    let select = if whole_records {
+        "select = \"all\"\n"
+    } else {
+        ""
+    };
+    ws.write(
+        "queries/q.toml",
+        &format!("[[search]]\nsource = \"crossref\"\nquery = \"x\"\nlimit = {n}\n{select}"),
+    );
+    let inner = ws.command(&["harvest", "--quiet"]);
+    let mut cmd = if std::path::Path::new("/usr/bin/taskset").exists() {
+        let mut c = std::process::Command::new("/usr/bin/taskset");
+        c.args(["-c", "0", env!("CARGO_BIN_EXE_litscope")]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_litscope"))
+    };
+    cmd.env_clear()
+        .current_dir(&ws.root)
+        .args(["harvest", "--quiet"]);
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    cmd.stdout(std::process::Stdio::null());
+    let start = Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    // VmHWM of the harvester itself (rusage's maxrss would count the parent's pages shared
+    // at fork), sampled until it exits.
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(line) = text.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kib: u64 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let wall = start.elapsed();
+    assert!(status.success(), "harvest failed");
+    let stored = std::fs::read_to_string(ws.root.join("corpus/records/crossref.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(stored, n);
+    (wall, peak_kib)
+}
+
+fn main() {
+    let max: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    println!(
+        "litscope ingest benchmark (release build; harvest pinned to CPU 0 when taskset exists)"
+    );
+    println!(
+        "parse + normalise only, litscope's select: {:>8.0} records/s",
+        parse_only(true)
+    );
+    println!(
+        "parse + normalise only, whole records:     {:>8.0} records/s",
+        parse_only(false)
+    );
+    println!(
+        "{:>10}  {:>14}  {:>8}  {:>10}  {:>10}",
+        "records", "request", "wall s", "records/s", "peak RSS"
+    );
+    let mut runs: Vec<(usize, bool)> = Vec::new();
+    let mut n = 10_000;
+    while n <= max {
+        runs.push((n, false));
+        n *= 10;
+    }
+    runs.push((max.min(100_000), true));
+    for (n, whole) in runs {
+        let (wall, rss) = end_to_end(n, whole);
+        let request = if whole {
+            "select = all"
+        } else {
+            "default select"
+        };
+        println!(
+            "{:>10}  {:>14}  {:>8.2}  {:>10.0}  {:>6} MiB",
+            n,
+            request,
+            wall.as_secs_f64(),
+            n as f64 / wall.as_secs_f64(),
+            rss / 1024
+        );
+    }
+}
