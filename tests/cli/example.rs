@@ -72,3 +72,36 @@ fn example_workspace_harvests_offline_from_its_recordings() {
     assert_eq!(again["retrieved"], 0);
     assert_eq!(ws.records("crossref").len(), 102);
 }
+
+#[test]
+fn the_repository_review_plans_its_searches() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = TestWorkspace::new();
+    let out = ws
+        .command(&[
+            "--workspace",
+            root.to_str().unwrap(),
+            "harvest",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let searches = plan["searches"].as_array().unwrap();
+    assert!(searches.len() >= 20, "{} searches", searches.len());
+    let queries: Vec<&str> = searches
+        .iter()
+        .map(|s| s["query"].as_str().unwrap())
+        .collect();
+    assert!(queries.iter().any(|q| q.contains("purchaser provider")));
+    assert!(queries.iter().any(|q| q.contains("tildeling")));
+    assert!(searches.iter().all(|s| {
+        s["first_request"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:9/works?")
+    }));
+}
