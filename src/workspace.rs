@@ -392,6 +392,7 @@ impl Workspace {
         };
         // The index is derived: keep the folder in git, never its content.
         write_new(dir.join("index").join(".gitignore"), "*\n!.gitignore\n")?;
+        write_new(dir.join("corpus").join(".gitignore"), ".lock\n")?;
         write_new(dir.join("queries").join("example.toml"), QUERY_TEMPLATE)?;
         std::fs::write(&review, REVIEW_TEMPLATE).map_err(|e| WorkspaceError::io(&review, e))?;
         Self::open(dir)

@@ -61,7 +61,7 @@ impl StoreSink {
         let bar = self.progress.add(ProgressBar::new_spinner());
         bar.set_style(
             ProgressStyle::with_template(
-                "{prefix:.bold} {spinner} {pos}/{len} records ({per_sec}) {msg}",
+                "{prefix:.bold} {spinner} [{bar:24}] {human_pos}/{human_len} {msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -154,7 +154,12 @@ impl HarvestSink for StoreSink {
                         bar.set_length(t);
                     }
                     bar.set_position(outcome.received);
-                    bar.set_message(format!("{} new", thousands(outcome.retrieved)));
+                    let rate = outcome.received as f64 / bar.elapsed().as_secs_f64().max(0.001);
+                    bar.set_message(format!(
+                        "· {} records/s · {} new",
+                        thousands(rate as u64),
+                        thousands(outcome.retrieved)
+                    ));
                 }
             }
             Event::Retry(n) => self.say(&one_line(&format!(

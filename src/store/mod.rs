@@ -6,12 +6,14 @@
 //! | `corpus/records/<source>.jsonl` | [`records`] | one record per line, appended page by page |
 //! | `corpus/runlog.jsonl` | [`runlog`] | one line per search executed |
 //! | `corpus/responses/<run>/<search>/` | [`responses`] | every HTTP exchange: metadata + body |
+//! | `corpus/.lock` | [`lock`] | held by the command writing to the corpus |
 //!
 //! Every writer goes through [`jsonl`]: append + flush per batch, `fsync` at the end of a
 //! search, atomic rewrite for files that change in place, and readers that keep everything
 //! before a torn last line.
 
 pub mod jsonl;
+pub mod lock;
 pub mod overview;
 pub mod records;
 pub mod responses;
@@ -31,6 +33,12 @@ pub enum StoreError {
         path: PathBuf,
         /// What the OS said.
         source: std::io::Error,
+    },
+    /// Another command is writing to this workspace.
+    #[error("{}: another litscope command is writing to this workspace; wait for it to finish", path.display())]
+    Busy {
+        /// The lock file.
+        path: PathBuf,
     },
     /// A file that must be whole could not be parsed.
     #[error("{path}: {message}")]

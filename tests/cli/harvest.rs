@@ -622,3 +622,50 @@ fn dry_run_sends_nothing() {
         "{text}"
     );
 }
+
+#[test]
+fn a_slow_server_times_out_and_is_retried() {
+    let mock = Synthetic::new(synthetic_items(30, "s"), SyntheticOptions::default());
+    let count = AtomicUsize::new(0);
+    let server = Server::start(move |r| {
+        let reply = mock.handle(r);
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            reply.delayed(Duration::from_secs(3))
+        } else {
+            reply
+        }
+    });
+    let ws = workspace_with(&server, &crossref_query("q", "rows = 20"));
+    let review = std::fs::read_to_string(ws.root.join("review.toml")).unwrap();
+    ws.write(
+        "review.toml",
+        &review.replace("timeout = \"5s\"", "timeout = \"1s\""),
+    );
+    let started = std::time::Instant::now();
+    let out = ws.ok(&["harvest"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the timeout did not cut the slow request"
+    );
+    assert_eq!(ws.records("crossref").len(), 30);
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+}
+
+#[test]
+fn two_harvests_never_write_one_workspace_at_once() {
+    let server = synthetic(30, SyntheticOptions::default());
+    let ws = workspace_with(&server, &crossref_query("q", "rows = 20"));
+    let lock = std::fs::File::create(ws.root.join("corpus/.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = ws.run(&["harvest"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("another litscope command is writing to this workspace"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(server.requests().is_empty());
+    drop(lock);
+    ws.ok(&["harvest"]);
+    assert_eq!(ws.records("crossref").len(), 30);
+}
