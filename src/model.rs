@@ -209,6 +209,23 @@ impl Record {
     }
 }
 
+/// What a search did, counted: reported by `harvest --format json` and kept in the run log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchCounts {
+    /// Total results the source said it has.
+    pub reported: Option<u64>,
+    /// Records received from the source (already stored ones included).
+    pub received: u64,
+    /// Records stored for the first time.
+    pub retrieved: u64,
+    /// HTTP requests sent, retries included.
+    pub requests: u32,
+    /// Retries after 429, 5xx or network failures.
+    pub retries: u32,
+    /// Restarts from the first page (after an expired cursor).
+    pub restarts: u32,
+}
+
 /// One HTTP request and what came back: the evidence a PRISMA-S report needs. Written by the
 /// harvester for every attempt (errors included), replayed by `harvest --offline`.
 #[derive(Debug, Clone)]

@@ -378,12 +378,7 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
             SearchStatus::Failed
         },
         error: outcome.error.as_ref().map(|e| one_line(&e.to_string())),
-        reported: outcome.reported,
-        received: outcome.received,
-        retrieved: outcome.retrieved,
-        requests: outcome.requests,
-        retries: outcome.retries,
-        restarts: outcome.restarts,
+        counts: outcome.counts,
         tool: crate::tool_version(),
         user_agent: client
             .as_ref()
@@ -394,13 +389,13 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
     let status = match &outcome.error {
         None => format!(
             "{} new of {} received",
-            thousands(outcome.retrieved),
-            thousands(outcome.received)
+            thousands(outcome.counts.retrieved),
+            thousands(outcome.counts.received)
         ),
         Some(_) => format!(
             "failed after {} new of {} received",
-            thousands(outcome.retrieved),
-            thousands(outcome.received)
+            thousands(outcome.counts.retrieved),
+            thousands(outcome.counts.received)
         ),
     };
     ctx.sink
@@ -415,7 +410,7 @@ fn report(
     format: Format,
     ui: &Ui,
 ) -> Result<Outcome, CliError> {
-    let retrieved: u64 = results.iter().map(|r| r.outcome.retrieved).sum();
+    let retrieved: u64 = results.iter().map(|r| r.outcome.counts.retrieved).sum();
     let failed: Vec<&SearchResult> = results
         .iter()
         .filter(|r| r.outcome.error.is_some())
@@ -425,15 +420,16 @@ fn report(
             let searches: Vec<_> = results
                 .iter()
                 .map(|r| {
-                    let o = &r.outcome;
-                    json!({
+                    let mut search = serde_json::to_value(r.outcome.counts).expect("counts serialise");
+                    let error = r.outcome.error.as_ref().map(|e| one_line(&e.to_string()));
+                    let fields = json!({
                         "name": r.search.name, "file": r.search.query_file, "search": r.search.index,
                         "source": r.search.spec.source.name(), "query": r.search.spec.query,
-                        "reported": o.reported, "received": o.received, "retrieved": o.retrieved,
-                        "requests": o.requests, "retries": o.retries, "restarts": o.restarts,
-                        "status": if o.error.is_none() { "complete" } else { "failed" },
-                        "error": o.error.as_ref().map(|e| one_line(&e.to_string())),
-                    })
+                        "status": if error.is_none() { "complete" } else { "failed" },
+                        "error": error,
+                    });
+                    search.as_object_mut().expect("an object").extend(fields.as_object().expect("an object").clone());
+                    search
                 })
                 .collect();
             print_json(&json!({
@@ -451,7 +447,7 @@ fn report(
                 "new"
             );
             for r in results {
-                let o = &r.outcome;
+                let o = &r.outcome.counts;
                 out.push_str(&format!(
                     "{}  {}  {:>10}  {:>10}  {:>10}  {}\n",
                     fit(&r.search.label(), 32),
@@ -459,7 +455,7 @@ fn report(
                     o.reported.map_or("—".into(), thousands),
                     thousands(o.received),
                     thousands(o.retrieved),
-                    if o.error.is_none() {
+                    if r.outcome.error.is_none() {
                         "complete"
                     } else {
                         "failed"

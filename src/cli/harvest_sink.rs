@@ -146,19 +146,20 @@ impl HarvestSink for StoreSink {
         match event {
             Event::Page { outcome } => {
                 if let Some(bar) = self.bars.lock().expect("sink lock").get(&search.ordinal) {
-                    let target = match (outcome.reported, search.spec.limit) {
+                    let target = match (outcome.counts.reported, search.spec.limit) {
                         (Some(r), Some(l)) => Some(r.min(l)),
                         (r, l) => r.or(l),
                     };
                     if let Some(t) = target {
                         bar.set_length(t);
                     }
-                    bar.set_position(outcome.received);
-                    let rate = outcome.received as f64 / bar.elapsed().as_secs_f64().max(0.001);
+                    bar.set_position(outcome.counts.received);
+                    let rate =
+                        outcome.counts.received as f64 / bar.elapsed().as_secs_f64().max(0.001);
                     bar.set_message(format!(
                         "· {} records/s · {} new",
                         thousands(rate as u64),
-                        thousands(outcome.retrieved)
+                        thousands(outcome.counts.retrieved)
                     ));
                 }
             }

@@ -246,10 +246,10 @@ pub(crate) async fn harvest(
         let page = match result {
             Ok(page) => page,
             Err(e) if is_cursor_invalid(&e) && cursor.is_some() => {
-                if outcome.restarts >= MAX_RESTARTS {
+                if outcome.counts.restarts >= MAX_RESTARTS {
                     return Err(e.into());
                 }
-                outcome.restarts += 1;
+                outcome.counts.restarts += 1;
                 sink.event(planned, Event::Restart { reason: "the cursor expired (404 cursor-invalid); starting again from the first page, records already stored are skipped" });
                 cursor = Some("*".into());
                 processed = 0;
@@ -258,7 +258,7 @@ pub(crate) async fn harvest(
             Err(e) => return Err(e.into()),
         };
         if page.total.is_some() {
-            outcome.reported = page.total;
+            outcome.counts.reported = page.total;
         }
         for warning in &page.warnings {
             sink.event(planned, Event::Warning(warning));
@@ -304,8 +304,8 @@ async fn store(
         .await
         .map_err(|e| HarvestError::Store(format!("the store task failed: {e}")))?
         .map_err(HarvestError::Store)?;
-    outcome.received += take as u64;
-    outcome.retrieved += stored;
+    outcome.counts.received += take as u64;
+    outcome.counts.retrieved += stored;
     sink.event(planned, Event::Page { outcome });
     Ok(())
 }

@@ -16,7 +16,7 @@ pub mod http;
 pub mod limits;
 pub mod replay;
 
-use crate::model::{HttpExchange, Record};
+use crate::model::{HttpExchange, Record, SearchCounts};
 use http::{FetchObserver, HttpClient, HttpError, RetryNotice};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -245,18 +245,8 @@ pub enum HarvestError {
 /// What a search did.
 #[derive(Debug, Default)]
 pub struct SearchOutcome {
-    /// Total results the source reported.
-    pub reported: Option<u64>,
-    /// Records received (already stored ones included).
-    pub received: u64,
-    /// Records stored for the first time.
-    pub retrieved: u64,
-    /// Requests sent, retries included.
-    pub requests: u32,
-    /// Retries.
-    pub retries: u32,
-    /// Restarts from the first page.
-    pub restarts: u32,
+    /// The counts.
+    pub counts: SearchCounts,
     /// The first request sent.
     pub first_request: Option<Url>,
     /// Why it stopped early, if it did.
@@ -308,8 +298,8 @@ pub async fn run_search(
             crossref::harvest(client, base, s, &observer, &mut outcome).await
         }
     };
-    outcome.requests = observer.requests.load(Ordering::Relaxed);
-    outcome.retries = observer.retries.load(Ordering::Relaxed);
+    outcome.counts.requests = observer.requests.load(Ordering::Relaxed);
+    outcome.counts.retries = observer.retries.load(Ordering::Relaxed);
     outcome.error = result.err();
     outcome
 }

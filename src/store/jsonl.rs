@@ -222,18 +222,17 @@ fn repair_tail(file: &mut File, path: &Path) -> Result<Option<Diagnostic>, Store
 fn count_lines_before(file: &mut File, end: u64, path: &Path) -> Result<usize, StoreError> {
     file.seek(SeekFrom::Start(0))
         .map_err(|e| StoreError::io(path, e))?;
-    let mut reader = BufReader::new(Read::by_ref(file).take(end));
+    let mut reader = Read::by_ref(file).take(end);
+    let mut block = vec![0u8; 1 << 16];
     let mut count = 0;
-    let mut buf = Vec::new();
     loop {
-        buf.clear();
         let n = reader
-            .read_until(b'\n', &mut buf)
+            .read(&mut block)
             .map_err(|e| StoreError::io(path, e))?;
         if n == 0 {
             return Ok(count);
         }
-        count += 1;
+        count += block[..n].iter().filter(|&&b| b == b'\n').count();
     }
 }
 

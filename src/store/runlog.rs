@@ -5,6 +5,7 @@
 
 use super::StoreError;
 use super::jsonl::{self, Appender, Diagnostic};
+use crate::model::SearchCounts;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -75,18 +76,9 @@ pub struct SearchLog {
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Total number of results the source reported.
-    pub reported: Option<u64>,
-    /// Records received from the source by this run (already stored ones included).
-    pub received: u64,
-    /// Records this run stored for the first time.
-    pub retrieved: u64,
-    /// HTTP requests sent (retries included).
-    pub requests: u32,
-    /// Retries after 429, 5xx or network failures.
-    pub retries: u32,
-    /// Restarts from the first page after an expired cursor.
-    pub restarts: u32,
+    /// What the search counted.
+    #[serde(flatten)]
+    pub counts: SearchCounts,
     /// `litscope VERSION`.
     pub tool: String,
     /// The User-Agent sent.

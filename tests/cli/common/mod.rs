@@ -8,20 +8,9 @@ pub mod server;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// `../shared/` beside the repository.
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
-}
-
-/// Reads `../shared/<rel>`, failing loudly when the shared folder is missing.
-pub fn shared_fixture(rel: &str) -> Vec<u8> {
-    let path = shared_dir().join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("cannot read {}: {e}. The tests need ../shared/ beside the repository (see README, Tests).", path.display())
-    })
-}
+#[path = "../../../src/testutil.rs"]
+mod testutil;
+pub use testutil::shared_fixture;
 
 /// `[http]` settings that keep failure tests fast.
 pub const FAST_HTTP: &str = r#"
