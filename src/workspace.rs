@@ -201,6 +201,26 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> WorkspaceError {
     }
 }
 
+/// Reads a TOML file as text: a UTF-8 byte-order mark is dropped, and bytes that are not
+/// UTF-8 (a file saved as Windows-1252 or Latin-1) are an error naming the line.
+fn read_toml_text(path: &Path, shown: &Path) -> Result<String, WorkspaceError> {
+    let bytes = std::fs::read(path).map_err(|e| WorkspaceError::io(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(WorkspaceError::Invalid {
+            path: shown.to_path_buf(),
+            line: bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1,
+            message: "not UTF-8 text (saved as Windows-1252 or Latin-1?); save the file as UTF-8"
+                .into(),
+        }),
+    }
+}
+
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
@@ -364,9 +384,8 @@ impl Workspace {
     /// Opens the workspace rooted at `root`.
     pub fn open(root: &Path) -> Result<Self, WorkspaceError> {
         let path = root.join(REVIEW_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| WorkspaceError::io(&path, e))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let config = ReviewConfig::parse(text, &path)?;
+        let text = read_toml_text(&path, &path)?;
+        let config = ReviewConfig::parse(&text, &path)?;
         Ok(Workspace {
             root: root.to_path_buf(),
             config,
@@ -449,10 +468,8 @@ impl Workspace {
         paths
             .iter()
             .map(|path| {
-                let text =
-                    std::fs::read_to_string(path).map_err(|e| WorkspaceError::io(path, e))?;
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                QueryFile::parse(text, &self.relative(path))
+                let shown = self.relative(path);
+                QueryFile::parse(&read_toml_text(path, &shown)?, &shown)
             })
             .collect()
     }
@@ -527,6 +544,23 @@ filter = '(tildeling* OR "purchaser provider") AND (kommun* OR municipal*)'
             err.starts_with("review.toml:2: ") && err.contains("soon"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn query_files_with_a_bom_crlf_or_latin1() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(dir.path()).unwrap();
+        let q = ws.queries_dir().join("nb.toml");
+        std::fs::write(&q, "\u{feff}name = \"tildeling\"\r\n\r\n[[search]]\r\nsource = \"crossref\"\r\nquery = \"tillitsmodell i hjemmetjenesten: \u{e6}\u{f8}\u{e5}\"\r\n").unwrap();
+        let files = ws.load_queries(Some(&q)).unwrap();
+        assert_eq!(files[0].name, "tildeling");
+        assert_eq!(
+            files[0].searches[0].query,
+            "tillitsmodell i hjemmetjenesten: æøå"
+        );
+        std::fs::write(&q, b"name = \"x\"\n[[search]]\nsource = \"crossref\"\nquery = \"tildeling i kommunen \xe6\xf8\xe5\"\n").unwrap();
+        let err = ws.load_queries(Some(&q)).unwrap_err().to_string();
+        assert!(err.ends_with("nb.toml:4: not UTF-8 text (saved as Windows-1252 or Latin-1?); save the file as UTF-8"), "{err}");
     }
 
     #[test]
