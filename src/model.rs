@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A stable record identifier: 12 characters of base32 over a SHA-256 of `doi:<doi>` or
@@ -102,6 +103,44 @@ pub struct Provenance {
     pub query: Option<String>,
     /// When the record was retrieved.
     pub retrieved: jiff::Timestamp,
+    /// How the record was reached when not by a search of its source: e.g.
+    /// `prosjektbanken:327219` for a publication found through a project's NFR code (PRISMA
+    /// counts these under "other methods").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+/// A research grant that funded a work (`NFR` + project number links Cristin and NVA records
+/// to Prosjektbanken).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funding {
+    /// Funder code as the source gives it (`NFR`, `EU`, …).
+    pub funder: String,
+    /// The funder's project number (`327219`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+}
+
+/// What a register record (a funded project, counted under PRISMA "registers") adds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectInfo {
+    /// Project number (`327219`).
+    pub number: String,
+    /// Amount awarded, in NOK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_nok: Option<u64>,
+    /// First year of the project period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    /// Last year of the project period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_year: Option<i32>,
+    /// Project lead institution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// Funding programme or activity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
 }
 
 /// A bibliographic record, normalised, with its provenance and raw payload.
@@ -109,9 +148,12 @@ pub struct Provenance {
 pub struct Record {
     /// Stable id, see [`RecordId`].
     pub id: RecordId,
-    /// Title as plain text (subtitle joined with ": ").
+    /// Title as plain text (subtitle joined with ": "), in the original language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The title in other languages, by language code (`en`, `nb`, `nn`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_titles: BTreeMap<String, String>,
     /// Authors in byline order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Author>,
@@ -142,6 +184,9 @@ pub struct Record {
     /// Abstract as plain text; paragraphs separated by a blank line.
     #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
     pub abstract_text: Option<String>,
+    /// The abstract in other languages, by language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_abstracts: BTreeMap<String, String>,
     /// The source's own type name (`journal-article`, `book-chapter`, …).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -154,6 +199,16 @@ pub struct Record {
     /// Landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Other identifiers by scheme: `cristin` (a Cristin result id, also on NVA records),
+    /// `nva`, `pmid`, … — exact keys for merging records across sources.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ids: BTreeMap<String, String>,
+    /// Grants that funded the work.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<Funding>,
+    /// For a register record (a funded project): what makes it one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<ProjectInfo>,
     /// Where the record came from.
     pub provenance: Provenance,
     /// The source's payload for this record, unchanged.
@@ -173,6 +228,7 @@ impl Record {
         Record {
             id,
             title: None,
+            other_titles: BTreeMap::new(),
             authors: Vec::new(),
             year: None,
             venue: None,
@@ -183,10 +239,14 @@ impl Record {
             doi,
             issn: Vec::new(),
             abstract_text: None,
+            other_abstracts: BTreeMap::new(),
             kind: None,
             language: None,
             keywords: Vec::new(),
             url: None,
+            ids: BTreeMap::new(),
+            funding: Vec::new(),
+            project: None,
             provenance,
             raw,
         }
@@ -271,6 +331,7 @@ mod tests {
             run: "r1".into(),
             query: None,
             retrieved: jiff::Timestamp::UNIX_EPOCH,
+            via: None,
         }
     }
 

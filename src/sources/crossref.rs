@@ -14,15 +14,13 @@
 //!   HTML; authors may lack `given`; numbers sometimes come as strings and vice versa.
 
 use super::http::{HttpClient, HttpError};
-use super::{
-    Event, HarvestError, HarvestSink, PlannedSearch, SearchObserver, SearchOutcome, SearchSpec,
-};
+use super::lenient;
+use super::{Event, HarvestError, PlannedSearch, SearchObserver, SearchOutcome, SearchSpec};
 use crate::model::{Author, Provenance, Record};
 use crate::text::{clean_block, clean_line, non_empty, normalize_orcid};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::sync::Arc;
 use url::Url;
 
 /// Crossref refuses `rows` above this.
@@ -241,7 +239,14 @@ pub(crate) async fn harvest(
         let fetch = client.get(&url, observer, move |ex| {
             parse_page(&ex.body, &p, &run, ex.time)
         });
-        let (result, stored) = tokio::join!(fetch, store(sink, planned, pending.take(), outcome));
+        let (result, stored) = tokio::join!(
+            fetch,
+            super::store_page(
+                observer,
+                pending.take().map(|(p, take)| (p.records, take)),
+                outcome
+            )
+        );
         stored?;
         let page = match result {
             Ok(page) => page,
@@ -283,31 +288,15 @@ pub(crate) async fn harvest(
         let next_cursor = page.next_cursor.clone();
         pending = Some((page, take));
         if done {
-            return store(sink, planned, pending.take(), outcome).await;
+            return super::store_page(
+                observer,
+                pending.take().map(|(p, take)| (p.records, take)),
+                outcome,
+            )
+            .await;
         }
         cursor = next_cursor;
     }
-}
-
-/// Stores the first `take` records of a parsed page on a blocking thread and reports progress.
-async fn store(
-    sink: &Arc<dyn HarvestSink>,
-    planned: &Arc<PlannedSearch>,
-    page: Option<(CrossrefPage, usize)>,
-    outcome: &mut SearchOutcome,
-) -> Result<(), HarvestError> {
-    let Some((page, take)) = page else {
-        return Ok(());
-    };
-    let (sink_, planned_) = (sink.clone(), planned.clone());
-    let stored = tokio::task::spawn_blocking(move || sink_.store(&planned_, &page.records[..take]))
-        .await
-        .map_err(|e| HarvestError::Store(format!("the store task failed: {e}")))?
-        .map_err(HarvestError::Store)?;
-    outcome.counts.received += take as u64;
-    outcome.counts.retrieved += stored;
-    sink.event(planned, Event::Page { outcome });
-    Ok(())
 }
 
 fn is_cursor_invalid(e: &HttpError) -> bool {
@@ -381,15 +370,15 @@ pub fn parse_page(
 struct Item<'a> {
     #[serde(rename = "DOI", borrow, default)]
     doi: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "strings")]
+    #[serde(borrow, default, deserialize_with = "lenient::strings")]
     title: Vec<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "strings")]
+    #[serde(borrow, default, deserialize_with = "lenient::strings")]
     subtitle: Vec<Cow<'a, str>>,
     #[serde(
         rename = "original-title",
         borrow,
         default,
-        deserialize_with = "strings"
+        deserialize_with = "lenient::strings"
     )]
     original_title: Vec<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -408,19 +397,19 @@ struct Item<'a> {
         rename = "container-title",
         borrow,
         default,
-        deserialize_with = "strings"
+        deserialize_with = "lenient::strings"
     )]
     container_title: Vec<Cow<'a, str>>,
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "lenient::text_or_number")]
     volume: Option<String>,
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "lenient::text_or_number")]
     issue: Option<String>,
-    #[serde(default, deserialize_with = "text_or_number")]
+    #[serde(default, deserialize_with = "lenient::text_or_number")]
     page: Option<String>,
     #[serde(
         rename = "article-number",
         default,
-        deserialize_with = "text_or_number"
+        deserialize_with = "lenient::text_or_number"
     )]
     article_number: Option<String>,
     #[serde(rename = "abstract", borrow, default)]
@@ -429,11 +418,16 @@ struct Item<'a> {
     kind: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     language: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "strings")]
+    #[serde(borrow, default, deserialize_with = "lenient::strings")]
     subject: Vec<Cow<'a, str>>,
     #[serde(rename = "URL", borrow, default)]
     url: Option<Cow<'a, str>>,
-    #[serde(rename = "ISSN", borrow, default, deserialize_with = "strings")]
+    #[serde(
+        rename = "ISSN",
+        borrow,
+        default,
+        deserialize_with = "lenient::strings"
+    )]
     issn: Vec<Cow<'a, str>>,
 }
 
@@ -466,31 +460,6 @@ impl PartialDate {
     }
 }
 
-/// A string, or an array of strings (nulls and other values skipped).
-fn strings<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Cow<'a, str>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany<'a> {
-        One(#[serde(borrow)] Cow<'a, str>),
-        Many(#[serde(borrow)] Vec<Option<Cow<'a, str>>>),
-        Other(serde::de::IgnoredAny),
-    }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v.into_iter().flatten().collect(),
-        OneOrMany::Other(_) => Vec::new(),
-    })
-}
-
-/// A string or a number, as text.
-fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
-}
-
 fn first_clean(values: &[Cow<'_, str>]) -> Option<String> {
     values.iter().map(|v| clean_line(v)).find(|v| !v.is_empty())
 }
@@ -512,6 +481,7 @@ fn convert_item(
         run: run.to_string(),
         query: Some(planned.name.clone()),
         retrieved,
+        via: None,
     };
     let mut r = Record::new(provenance, Some(&doi), compact(raw));
     let title = first_clean(&item.title).or_else(|| first_clean(&item.original_title));

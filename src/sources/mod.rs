@@ -13,6 +13,7 @@
 
 pub mod crossref;
 pub mod http;
+mod lenient;
 pub mod limits;
 pub mod replay;
 
@@ -302,4 +303,28 @@ pub async fn run_search(
     outcome.counts.retries = observer.retries.load(Ordering::Relaxed);
     outcome.error = result.err();
     outcome
+}
+
+/// Stores the first `take` records of a parsed page on a blocking thread (so the async thread
+/// keeps sending requests) and reports progress. Sources call it joined with the fetch of the
+/// next page, so storing page k overlaps with fetching page k+1.
+pub(crate) async fn store_page(
+    observer: &SearchObserver,
+    page: Option<(Vec<Record>, usize)>,
+    outcome: &mut SearchOutcome,
+) -> Result<(), HarvestError> {
+    let Some((records, take)) = page else {
+        return Ok(());
+    };
+    let (sink, planned) = (observer.sink.clone(), observer.search.clone());
+    let stored = tokio::task::spawn_blocking(move || sink.store(&planned, &records[..take]))
+        .await
+        .map_err(|e| HarvestError::Store(format!("the store task failed: {e}")))?
+        .map_err(HarvestError::Store)?;
+    outcome.counts.received += take as u64;
+    outcome.counts.retrieved += stored;
+    observer
+        .sink
+        .event(&observer.search, Event::Page { outcome });
+    Ok(())
 }

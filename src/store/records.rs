@@ -175,6 +175,7 @@ mod tests {
             run: "r".into(),
             query: Some("q".into()),
             retrieved: jiff::Timestamp::UNIX_EPOCH,
+            via: None,
         };
         let mut r = Record::new(
             prov,
