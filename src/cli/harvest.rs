@@ -101,7 +101,9 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         };
         let limiters = Limiters::default();
         for (&source, base) in &bases {
-            let limiter = limiters.for_url(base, || Limiter::new(1, http.max_concurrency));
+            let (initial, rate) = source.initial_limits();
+            let limiter =
+                limiters.for_url(base, || Limiter::new(initial, rate, http.max_concurrency));
             let client =
                 HttpClient::online(&options, limiter, policy.clone()).map_err(CliError::Runtime)?;
             clients.insert(source, Arc::new(client));

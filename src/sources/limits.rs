@@ -102,13 +102,13 @@ fn parse_interval(v: &str) -> Option<Duration> {
 }
 
 impl Limiter {
-    /// A limiter that allows `initial` requests in flight until the server says more, and never
-    /// more than `cap`.
-    pub fn new(initial: u32, cap: u32) -> Self {
+    /// A limiter that allows `initial` requests in flight and `rate` starts per interval until
+    /// the server says otherwise, and never more than `cap` in flight.
+    pub fn new(initial: u32, rate: Option<(u32, Duration)>, cap: u32) -> Self {
         Limiter {
             state: Mutex::new(State {
                 concurrency: initial.max(1).min(cap.max(1)),
-                rate: None,
+                rate,
                 starts: VecDeque::new(),
                 in_flight: 0,
                 paused_until: None,
@@ -123,7 +123,7 @@ impl Limiter {
     pub fn unlimited() -> Self {
         Limiter {
             enabled: false,
-            ..Limiter::new(1, 1)
+            ..Limiter::new(1, None, 1)
         }
     }
 
@@ -287,7 +287,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn never_more_starts_per_interval_than_announced() {
-        let limiter = Arc::new(Limiter::new(1, 8));
+        let limiter = Arc::new(Limiter::new(1, None, 8));
         limiter.observe(Announced {
             rate_limit: Some(5),
             rate_interval: Some(Duration::from_secs(1)),
@@ -316,7 +316,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrency_is_capped_by_server_and_by_us() {
-        let limiter = Arc::new(Limiter::new(1, 2));
+        let limiter = Arc::new(Limiter::new(1, None, 2));
         assert_eq!(limiter.current().0, 1);
         limiter.observe(Announced {
             concurrency: Some(3),

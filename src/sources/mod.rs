@@ -72,6 +72,21 @@ impl SourceKind {
         }
     }
 
+    /// Limits to start with, before (or without) the server announcing its own: `(requests in
+    /// flight, Some((requests, per interval)))`. Crossref announces its limits on every
+    /// response, so it starts with one request and adopts them. Cristin, NVA and Prosjektbanken
+    /// document none (UNCONFIRMED, API-FACTS §2.6, §3, §5.4): litscope stays gentle there. This is
+    /// the one place these assumptions live.
+    pub fn initial_limits(self) -> (u32, Option<(u32, std::time::Duration)>) {
+        let per_second = |n| Some((n, std::time::Duration::from_secs(1)));
+        match self {
+            SourceKind::Crossref => (1, None),
+            SourceKind::Cristin => (2, per_second(5)),
+            SourceKind::Nva => (1, per_second(5)),
+            SourceKind::Prosjektbanken => (1, per_second(2)),
+        }
+    }
+
     /// The real API's base URL.
     pub fn default_base_url(self) -> &'static str {
         match self {
