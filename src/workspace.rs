@@ -129,6 +129,40 @@ pub struct HttpConfig {
     pub max_concurrency: u32,
     /// Searches run at the same time.
     pub parallel_searches: u32,
+    /// Request rates per source for servers that announce none, e.g.
+    /// `rate = { prosjektbanken = "1/2s" }` (requests per interval). Crossref's own
+    /// announcements always win.
+    #[serde(deserialize_with = "rates")]
+    pub rate: BTreeMap<String, (u32, Duration)>,
+}
+
+fn rates<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, (u32, Duration)>, D::Error> {
+    let raw = BTreeMap::<String, String>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(source, text)| {
+            parse_rate(&text)
+                .map(|r| (source, r))
+                .map_err(serde::de::Error::custom)
+        })
+        .collect()
+}
+
+/// Parses `"5/1s"` or `"1/2s"`: requests per interval.
+pub fn parse_rate(text: &str) -> Result<(u32, Duration), String> {
+    let (n, interval) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not a rate like \"5/1s\""))?;
+    let n: u32 =
+        n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            format!("`{text}`: the number of requests must be a positive integer")
+        })?;
+    let interval = parse_duration(interval)?;
+    if interval.is_zero() {
+        return Err(format!("`{text}`: the interval must not be zero"));
+    }
+    Ok((n, interval))
 }
 
 impl Default for HttpConfig {
@@ -142,6 +176,7 @@ impl Default for HttpConfig {
             max_retry_after: Duration::from_secs(600),
             max_concurrency: 4,
             parallel_searches: 4,
+            rate: BTreeMap::new(),
         }
     }
 }
@@ -561,6 +596,21 @@ filter = '(tildeling* OR "purchaser provider") AND (kommun* OR municipal*)'
         std::fs::write(&q, b"name = \"x\"\n[[search]]\nsource = \"crossref\"\nquery = \"tildeling i kommunen \xe6\xf8\xe5\"\n").unwrap();
         let err = ws.load_queries(Some(&q)).unwrap_err().to_string();
         assert!(err.ends_with("nb.toml:4: not UTF-8 text (saved as Windows-1252 or Latin-1?); save the file as UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("5/1s").unwrap(), (5, Duration::from_secs(1)));
+        assert_eq!(parse_rate("1/2s").unwrap(), (1, Duration::from_secs(2)));
+        assert!(
+            parse_rate("0/1s").is_err() && parse_rate("5").is_err() && parse_rate("5/0s").is_err()
+        );
+        let c = ReviewConfig::parse(
+            "[http]\nrate = { prosjektbanken = \"10/1s\" }\n",
+            Path::new("review.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.http.rate["prosjektbanken"], (10, Duration::from_secs(1)));
     }
 
     #[test]

@@ -101,7 +101,8 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         };
         let limiters = Limiters::default();
         for (&source, base) in &bases {
-            let (initial, rate) = source.initial_limits();
+            let (initial, default_rate) = source.initial_limits();
+            let rate = http.rate.get(source.name()).copied().or(default_rate);
             let limiter =
                 limiters.for_url(base, || Limiter::new(initial, rate, http.max_concurrency));
             let client =

@@ -304,13 +304,28 @@ impl HttpClient {
         F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.get_accepting(url, JSON, observer, parse).await
+    }
+
+    /// [`HttpClient::get`] with another `Accept` header (`text/html` for web pages).
+    pub async fn get_accepting<T, F>(
+        &self,
+        url: &Url,
+        accept: &'static str,
+        observer: &dyn FetchObserver,
+        parse: F,
+    ) -> Result<T, HttpError>
+    where
+        F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
+        T: Send + 'static,
+    {
         let parse = Arc::new(parse);
         let replay = self.is_replay();
         let mut retry = 0u32;
         loop {
             let exchange = {
                 let _permit = self.limiter.acquire().await;
-                self.send(url).await?
+                self.send(url, accept).await?
             };
             self.limiter
                 .observe(Announced::from_headers(&exchange.response_headers));
@@ -381,22 +396,30 @@ impl HttpClient {
         }
     }
 
-    async fn send(&self, url: &Url) -> Result<HttpExchange, HttpError> {
+    async fn send(&self, url: &Url, accept: &str) -> Result<HttpExchange, HttpError> {
         match &self.transport {
             Transport::Online { client, user_agent } => {
-                Ok(send_online(client, user_agent, url).await)
+                Ok(send_online(client, user_agent, url, accept).await)
             }
             Transport::Replay(replay) => replay.send(url),
         }
     }
 }
 
-async fn send_online(client: &reqwest::Client, user_agent: &str, url: &Url) -> HttpExchange {
+/// `Accept` for API requests.
+const JSON: &str = "application/json";
+
+async fn send_online(
+    client: &reqwest::Client,
+    user_agent: &str,
+    url: &Url,
+    accept: &str,
+) -> HttpExchange {
     let time = jiff::Timestamp::now();
     let start = std::time::Instant::now();
     let request_headers = vec![
         ("user-agent".to_string(), user_agent.to_string()),
-        ("accept".to_string(), "application/json".to_string()),
+        ("accept".to_string(), accept.to_string()),
     ];
     let mut exchange = HttpExchange {
         time,
@@ -411,7 +434,7 @@ async fn send_online(client: &reqwest::Client, user_agent: &str, url: &Url) -> H
     };
     let response = client
         .get(url.clone())
-        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::ACCEPT, accept)
         .send()
         .await;
     match response {

@@ -15,6 +15,7 @@ pub mod crossref;
 pub mod http;
 mod lenient;
 pub mod limits;
+pub mod prosjektbanken;
 pub mod replay;
 
 use crate::model::{HttpExchange, Record, SearchCounts};
@@ -157,6 +158,8 @@ impl SearchSpec {
             SourceKind::Crossref => {
                 crossref::CrossrefSearch::from_spec(self).map(SourceSearch::Crossref)
             }
+            SourceKind::Prosjektbanken => prosjektbanken::ProsjektbankenSearch::from_spec(self)
+                .map(SourceSearch::Prosjektbanken),
             other => Err(format!(
                 "harvesting from {other} is not available in this version of litscope"
             )),
@@ -169,6 +172,8 @@ impl SearchSpec {
 pub enum SourceSearch {
     /// A Crossref search.
     Crossref(crossref::CrossrefSearch),
+    /// A Prosjektbanken search.
+    Prosjektbanken(prosjektbanken::ProsjektbankenSearch),
 }
 
 impl SourceSearch {
@@ -176,6 +181,7 @@ impl SourceSearch {
     pub fn first_request(&self, base: &Url) -> Url {
         match self {
             SourceSearch::Crossref(s) => s.request_url(base, (!s.single_page()).then_some("*")),
+            SourceSearch::Prosjektbanken(s) => s.request_url(base, 0),
         }
     }
 
@@ -183,6 +189,7 @@ impl SourceSearch {
     pub fn server_defaults(&self) -> &'static [(&'static str, &'static str)] {
         match self {
             SourceSearch::Crossref(_) => crossref::SERVER_DEFAULTS,
+            SourceSearch::Prosjektbanken(_) => &[],
         }
     }
 }
@@ -312,6 +319,9 @@ pub async fn run_search(
     let result = match &observer.search.search {
         SourceSearch::Crossref(s) => {
             crossref::harvest(client, base, s, &observer, &mut outcome).await
+        }
+        SourceSearch::Prosjektbanken(s) => {
+            prosjektbanken::harvest(client, base, s, &observer, &mut outcome).await
         }
     };
     outcome.counts.requests = observer.requests.load(Ordering::Relaxed);

@@ -3,6 +3,7 @@
 //! readers for what the binary wrote.
 
 pub mod crossref;
+pub mod prosjektbanken;
 pub mod server;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ connect_timeout = "2s"
 max_retries = 3
 backoff_initial = "20ms"
 backoff_max = "100ms"
+rate = { prosjektbanken = "1000/1s", cristin = "1000/1s", nva = "1000/1s" }
 "#;
 
 pub struct TestWorkspace {
@@ -55,6 +57,11 @@ impl TestWorkspace {
     /// Points Crossref at a local server.
     pub fn crossref(&mut self, url: &str) -> &mut Self {
         self.env("LITSCOPE_CROSSREF_URL", url)
+    }
+
+    /// Points Prosjektbanken at a local server.
+    pub fn prosjektbanken(&mut self, url: &str) -> &mut Self {
+        self.env("LITSCOPE_PROSJEKTBANKEN_URL", url)
     }
 
     pub fn write(&self, rel: &str, content: &str) {

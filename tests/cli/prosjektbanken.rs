@@ -1,0 +1,334 @@
+//! `litscope harvest --source prosjektbanken`: register records from the project bank, with
+//! summaries read from project pages.
+
+use crate::common::prosjektbanken::{Prosjektbanken, projects};
+use crate::common::server::{Reply, Server};
+use crate::common::{TestWorkspace, read_jsonl, record_set, stderr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+fn query(extra: &str) -> String {
+    format!(
+        "name = \"projects\"\n\n[[search]]\nsource = \"prosjektbanken\"\nquery = \"kommune helse\"\n{extra}\n"
+    )
+}
+
+fn workspace(server: &Server, extra: &str) -> TestWorkspace {
+    let mut ws = TestWorkspace::new();
+    ws.prosjektbanken(&server.url());
+    ws.write("queries/p.toml", &query(extra));
+    ws
+}
+
+fn mock() -> Server {
+    let pb = Arc::new(Prosjektbanken::default());
+    Server::start(move |r| pb.handle(r))
+}
+
+fn find<'a>(records: &'a [serde_json::Value], number: &str) -> &'a serde_json::Value {
+    records
+        .iter()
+        .find(|r| r["provenance"]["source_id"] == number)
+        .unwrap_or_else(|| panic!("project {number} missing"))
+}
+
+#[test]
+fn pages_by_offset_and_reads_the_seed_project_pages() {
+    let server = mock();
+    let ws = workspace(&server, "page_size = 20");
+    let (json, out) = ws.json(&["harvest"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let total = projects().len();
+    assert_eq!(json["retrieved"], total);
+    let listing: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("projectlist"))
+        .collect();
+    let offsets: Vec<_> = listing
+        .iter()
+        .map(|r| r.param("offset").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        offsets,
+        ["0", "20", "40", "60"],
+        "offset paging until a short page"
+    );
+    assert!(listing.iter().all(
+        |r| r.param("Fritekst") == Some("kommune helse") && r.param("Kilde") == Some("FORISS")
+    ));
+    let pages: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/project/FORISS/"))
+        .collect();
+    assert_eq!(pages.len(), total, "one project page per project");
+    assert!(
+        pages
+            .iter()
+            .all(|r| r.header("accept") == Some("text/html"))
+    );
+
+    let records = ws.records("prosjektbanken");
+    assert_eq!(records.len(), total);
+    let r = find(&records, "327219");
+    assert_eq!(r["type"], "project");
+    assert_eq!(
+        r["title"],
+        "Ressursfordeling i helse- og omsorgstjenesten i kommunene"
+    );
+    assert_eq!(r["language"], "nb");
+    assert_eq!(
+        r["other_titles"]["en"],
+        "Resource allocation within primary health and care services in Norwegian municipalities"
+    );
+    assert_eq!(r["project"]["number"], "327219");
+    assert_eq!(
+        r["project"]["funding_nok"], 1_800_000,
+        "\"kr 1,8 mill.\" is 1 800 000 NOK"
+    );
+    assert_eq!(r["project"]["start_year"], 2021);
+    assert_eq!(r["project"]["end_year"], 2025);
+    assert_eq!(r["project"]["lead"], "NORD UNIVERSITET");
+    assert_eq!(
+        r["project"]["programme"],
+        "INNOFFARENA-Innovasjonsarena for stat og kommune"
+    );
+    let summary = r["abstract"].as_str().unwrap();
+    assert!(
+        summary.starts_with("Helse- og omsorgstjenesten i de 356 norske kommunene"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("\n\nDet synes å mangle kunnskap på intern ressursfordeling"),
+        "both summaries, as paragraphs"
+    );
+    assert!(
+        r["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/project/FORISS/327219")
+    );
+
+    let h = find(&records, "349999");
+    assert_eq!(
+        h["title"],
+        "Innovation in municipal home-based healthcare services"
+    );
+    assert_eq!(h["language"], "en");
+    assert_eq!(
+        h["other_titles"]["nb"],
+        "Innovasjon i kommunale hjemmebaserte helsetjenester"
+    );
+    assert_eq!(h["project"]["funding_nok"], 9_400_000);
+    assert!(
+        h["abstract"]
+            .as_str()
+            .unwrap()
+            .contains("This project addresses the societal challenge")
+    );
+
+    // Open-data projects: the listing's exact amount is kept over a rounded page figure.
+    let other = find(&records, "225873");
+    assert_eq!(other["project"]["funding_nok"], 6_978_124);
+    assert_eq!(other["year"], 2013);
+}
+
+#[test]
+fn a_page_whose_selectors_miss_keeps_the_record_and_warns_once() {
+    let server = mock();
+    let ws = workspace(&server, "page_size = 20\nlimit = 5");
+    let out = ws.ok(&["harvest"]);
+    let records = ws.records("prosjektbanken");
+    assert_eq!(records.len(), 5);
+    // Projects 3..5 of the listing are served a script-only page.
+    let r = find(&records, "225873");
+    assert!(r.get("abstract").is_none());
+    assert_eq!(
+        r["title"],
+        "Stokastisk optimaliseringsmodell for Norden med individuelle vannverdier og nettrestriksjoner"
+    );
+    let err = stderr(&out);
+    let warnings: Vec<_> = err
+        .lines()
+        .filter(|l| l.starts_with("warning:") && l.contains("project 225873"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("summary (main .project-summary p)"),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn a_missing_page_keeps_the_record_and_warns() {
+    let pb = Prosjektbanken::default();
+    let server = Server::start(move |r| {
+        if r.path == "/project/FORISS/327219" {
+            Reply::text(404, "text/html", "<h1>Finnes ikke</h1>")
+        } else {
+            pb.handle(r)
+        }
+    });
+    let ws = workspace(&server, "limit = 2");
+    let out = ws.ok(&["harvest"]);
+    let records = ws.records("prosjektbanken");
+    let r = find(&records, "327219");
+    assert!(r.get("abstract").is_none());
+    assert_eq!(r["project"]["end_year"], 2025, "the listing's data stays");
+    assert!(
+        stderr(&out).contains("project 327219: page not read"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("HTTP 404 Not Found: Finnes ikke"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn pages_can_be_left_out() {
+    let server = mock();
+    let ws = workspace(&server, "limit = 10\npages = false");
+    ws.ok(&["harvest"]);
+    assert_eq!(ws.records("prosjektbanken").len(), 10);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/project/"))
+    );
+}
+
+#[test]
+fn the_cristin_integration_search_pages_by_from_and_size() {
+    let server = mock();
+    let ws = workspace(
+        &server,
+        "endpoint = \"cristin\"\npage_size = 25\npages = false",
+    );
+    let (json, out) = ws.json(&["harvest"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let total = projects().len();
+    assert_eq!(json["searches"][0]["reported"], total);
+    assert_eq!(json["retrieved"], total);
+    let froms: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.param("from").unwrap().to_string())
+        .collect();
+    assert_eq!(froms, ["0", "25", "50"]);
+    let records = ws.records("prosjektbanken");
+    assert_eq!(find(&records, "327219")["project"]["start_year"], 2021);
+}
+
+#[test]
+fn failures_are_retried_like_every_source() {
+    // A reset, a 503, a truncated body and a 429 in a row, then the real thing.
+    let pb = Prosjektbanken::default();
+    let count = AtomicUsize::new(0);
+    let server = Server::start(move |r| match count.fetch_add(1, Ordering::SeqCst) {
+        0 => Reply::Reset,
+        1 => Reply::text(503, "text/html", "<h1>Service Unavailable</h1>"),
+        2 => Reply::Truncate {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: br#"{"projects":[{"id":1}]}"#.to_vec(),
+            send: 10,
+        },
+        3 => Reply::text(429, "text/html", "slow down").header("retry-after", "0"),
+        _ => pb.handle(r),
+    });
+    let ws = workspace(&server, "limit = 3\npages = false");
+    let review = std::fs::read_to_string(ws.root.join("review.toml")).unwrap();
+    ws.write(
+        "review.toml",
+        &review.replace("max_retries = 3", "max_retries = 4"),
+    );
+    let out = ws.ok(&["harvest"]);
+    assert_eq!(ws.records("prosjektbanken").len(), 3);
+    let err = stderr(&out);
+    for reason in [
+        "retry 1/4",
+        "HTTP 503 Service Unavailable",
+        "body cut short",
+        "HTTP 429 Too Many Requests",
+    ] {
+        assert!(err.contains(reason), "{reason} missing in:\n{err}");
+    }
+
+    // And a server that never recovers: one line naming the URL and the status, exit 1.
+    let server = Server::start(|_| Reply::text(503, "text/html", "<h1>Service Unavailable</h1>"));
+    let ws = workspace(&server, "");
+    let out = ws.run(&["harvest"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error: prosjektbanken projects#1:"))
+        .unwrap();
+    assert!(
+        line.contains(&format!(
+            "GET {}/prosjektbanken/rest/projectlist?",
+            server.url()
+        )),
+        "{line}"
+    );
+    assert!(
+        line.contains("gave up after 4 attempts; last: HTTP 503 Service Unavailable"),
+        "{line}"
+    );
+}
+
+#[test]
+fn kill_9_then_rerun_gives_the_uninterrupted_result() {
+    let pb = Prosjektbanken::default();
+    let server = Server::start(move |r| pb.handle(r).delayed(Duration::from_millis(15)));
+    let reference = {
+        let ws = workspace(&server, "page_size = 5\npages = false");
+        ws.ok(&["harvest"]);
+        record_set(&ws.records("prosjektbanken"))
+    };
+    let ws = workspace(&server, "page_size = 5\npages = false");
+    let file = ws.root.join("corpus/records/prosjektbanken.jsonl");
+    for stop_after in [10usize, 30] {
+        let mut child = ws
+            .command(&["harvest"])
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while read_jsonl(&file).len() < stop_after && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        assert!(!child.wait().unwrap().success(), "finished before the kill");
+    }
+    assert!(read_jsonl(&file).len() < reference.len());
+    ws.ok(&["harvest"]);
+    assert_eq!(record_set(&ws.records("prosjektbanken")), reference);
+}
+
+#[test]
+fn offline_replay_includes_the_project_pages() {
+    let server = mock();
+    let ws = workspace(&server, "page_size = 20\nlimit = 8");
+    ws.ok(&["harvest"]);
+    let online = record_set(&ws.records("prosjektbanken"));
+    drop(server);
+    std::fs::remove_file(ws.root.join("corpus/records/prosjektbanken.jsonl")).unwrap();
+    let (json, out) = ws.json(&["harvest", "--offline"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["retrieved"], 8);
+    let offline = record_set(&ws.records("prosjektbanken"));
+    assert_eq!(offline, online);
+    assert!(find(&offline, "327219")["abstract"].as_str().unwrap().len() > 1000);
+
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["sources"]["prosjektbanken"], 8);
+}
