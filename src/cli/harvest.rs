@@ -7,9 +7,10 @@ use crate::sources::http::{ClientOptions, HttpClient, RetryPolicy};
 use crate::sources::limits::{Limiter, Limiters};
 use crate::sources::replay::ReplayTransport;
 use crate::sources::{
-    HarvestError, PlannedSearch, SearchOutcome, SearchSpec, SourceKind, parse_base_url, run_search,
+    Clients, HarvestError, PlannedSearch, SearchOutcome, SearchSpec, SourceKind, parse_base_url,
+    run_search,
 };
-use crate::store::responses::{SearchInfo, SearchRecorder, find_recording};
+use crate::store::responses::{Recording, SearchInfo, SearchRecorder, find_recording};
 use crate::store::runlog::{self, RequestLog, RunLogEntry, SearchLog, SearchStatus};
 use crate::workspace::Workspace;
 use serde_json::json;
@@ -53,7 +54,7 @@ pub struct Args {
 /// Runs `harvest`.
 pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let searches = plan(&args, ws)?;
-    let bases = base_urls(&searches)?;
+    let bases = base_urls()?;
     if args.dry_run {
         return dry_run(&searches, &bases, args.format);
     }
@@ -92,7 +93,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     };
     // One client per source, shared by its searches: one connection pool, one TLS setup, and
     // one limiter per host.
-    let mut clients = BTreeMap::new();
+    let mut clients = Clients::default();
     if !args.offline {
         let options = ClientOptions {
             user_agent,
@@ -107,7 +108,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                 limiters.for_url(base, || Limiter::new(initial, rate, http.max_concurrency));
             let client =
                 HttpClient::online(&options, limiter, policy.clone()).map_err(CliError::Runtime)?;
-            clients.insert(source, Arc::new(client));
+            clients.insert(source, Arc::new(client), base.clone());
         }
     }
     let ctx = Arc::new(Ctx {
@@ -133,7 +134,7 @@ struct Ctx {
     run: Arc<str>,
     offline: bool,
     bases: BTreeMap<SourceKind, Url>,
-    clients: BTreeMap<SourceKind, Arc<HttpClient>>,
+    clients: Clients,
     sink: Arc<StoreSink>,
     max_retries: u32,
 }
@@ -197,20 +198,19 @@ fn plan(args: &Args, ws: &Workspace) -> Result<Vec<PlannedSearch>, CliError> {
     Ok(searches)
 }
 
-fn base_urls(searches: &[PlannedSearch]) -> Result<BTreeMap<SourceKind, Url>, CliError> {
-    let mut bases = BTreeMap::new();
-    for s in searches {
-        let source = s.spec.source;
-        if bases.contains_key(&source) {
-            continue;
-        }
-        let text = std::env::var(source.base_url_env())
-            .unwrap_or_else(|_| source.default_base_url().to_string());
-        let url = parse_base_url(&text)
-            .map_err(|e| CliError::Usage(format!("{}: {e}", source.base_url_env())))?;
-        bases.insert(source, url);
-    }
-    Ok(bases)
+/// Every source's base URL (its environment variable, else the real API): a search may talk to
+/// other sources than its own.
+fn base_urls() -> Result<BTreeMap<SourceKind, Url>, CliError> {
+    SourceKind::ALL
+        .into_iter()
+        .map(|source| {
+            let text = std::env::var(source.base_url_env())
+                .unwrap_or_else(|_| source.default_base_url().to_string());
+            let url = parse_base_url(&text)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", source.base_url_env())))?;
+            Ok((source, url))
+        })
+        .collect()
 }
 
 fn new_run_id() -> String {
@@ -286,30 +286,13 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
     let base = ctx.bases[&source].clone();
     let started = jiff::Timestamp::now();
     let spec_json = search.spec.to_json();
-    let (client, replayed_run) = if ctx.offline {
+    let (clients, replayed_run) = if ctx.offline {
         match find_recording(&ctx.corpus, source.name(), &spec_json)? {
-            Some(rec) => {
-                let recorded_base =
-                    parse_base_url(&rec.info.base_url).map_err(CliError::Runtime)?;
-                let urls: Vec<String> = rec.exchanges.iter().map(|e| e.url.clone()).collect();
-                let exchanges = rec.exchanges.clone();
-                let load = Box::new(move |i: usize| exchanges[i].load().map_err(|e| e.to_string()));
-                let transport = ReplayTransport::new(
-                    &recorded_base,
-                    &base,
-                    &urls,
-                    search.search.server_defaults(),
-                    load,
-                );
-                (
-                    Some(Arc::new(HttpClient::replay(transport, ctx.max_retries))),
-                    Some(rec.info.run),
-                )
-            }
+            Some(rec) => (Some(replay_clients(ctx, &rec)?), Some(rec.info.run)),
             None => (None, None),
         }
     } else {
-        (ctx.clients.get(&source).cloned(), None)
+        (Some(ctx.clients.clone()), None)
     };
     let recorder = if ctx.offline {
         None
@@ -322,6 +305,7 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
             source: source.name().into(),
             spec: spec_json.clone(),
             base_url: base.to_string(),
+            bases: ctx.bases.values().map(Url::to_string).collect(),
             started,
             finished: None,
             complete: false,
@@ -334,16 +318,9 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
         )?))
     };
     ctx.sink.start(&search, recorder);
-    let outcome = match &client {
-        Some(client) => {
-            run_search(
-                client,
-                &base,
-                search.clone(),
-                ctx.run.clone(),
-                ctx.sink.clone(),
-            )
-            .await
+    let outcome = match &clients {
+        Some(clients) => {
+            run_search(clients, search.clone(), ctx.run.clone(), ctx.sink.clone()).await
         }
         None => SearchOutcome {
             error: Some(HarvestError::NoRecording),
@@ -383,9 +360,10 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
         error: outcome.error.as_ref().map(|e| one_line(&e.to_string())),
         counts: outcome.counts,
         tool: crate::tool_version(),
-        user_agent: client
+        user_agent: clients
             .as_ref()
-            .and_then(|c| c.user_agent())
+            .and_then(|c| c.get(source))
+            .and_then(|(c, _)| c.user_agent())
             .map(str::to_string),
     };
     runlog::append(&ctx.corpus, &RunLogEntry::Search(entry))?;
@@ -404,6 +382,31 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
     ctx.sink
         .say(&format!("{source} {}: {status}", search.label()));
     Ok(SearchResult { search, outcome })
+}
+
+/// Clients for every source that replay one recording: whichever host a request goes to, it
+/// is answered from the exchanges recorded for this search.
+fn replay_clients(ctx: &Ctx, rec: &Recording) -> Result<Clients, CliError> {
+    let recorded_bases = if rec.info.bases.is_empty() {
+        vec![rec.info.base_url.clone()]
+    } else {
+        rec.info.bases.clone()
+    };
+    let recorded_bases: Vec<Url> = recorded_bases
+        .iter()
+        .map(|b| parse_base_url(b))
+        .collect::<Result<_, _>>()
+        .map_err(CliError::Runtime)?;
+    let urls: Vec<String> = rec.exchanges.iter().map(|e| e.url.clone()).collect();
+    let exchanges = rec.exchanges.clone();
+    let load = Box::new(move |i: usize| exchanges[i].load().map_err(|e| e.to_string()));
+    let transport = Arc::new(ReplayTransport::new(&urls, &recorded_bases, load));
+    let mut clients = Clients::default();
+    for (&source, base) in &ctx.bases {
+        let client = HttpClient::replay(transport.clone(), base.clone(), ctx.max_retries);
+        clients.insert(source, Arc::new(client), base.clone());
+    }
+    Ok(clients)
 }
 
 fn report(

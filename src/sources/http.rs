@@ -216,8 +216,13 @@ pub enum Transport {
         /// The User-Agent sent (also recorded).
         user_agent: String,
     },
-    /// Recorded responses.
-    Replay(ReplayTransport),
+    /// Recorded responses, for requests below `live_base`.
+    Replay {
+        /// The search's recorded exchanges.
+        transport: Arc<ReplayTransport>,
+        /// The base URL requests are built on.
+        live_base: Url,
+    },
 }
 
 /// An HTTP client for one source.
@@ -262,10 +267,14 @@ impl HttpClient {
         })
     }
 
-    /// A client replaying recorded responses: no limits, no waiting.
-    pub fn replay(replay: ReplayTransport, max_retries: u32) -> Self {
+    /// A client replaying recorded responses for requests below `live_base`: no limits, no
+    /// waiting.
+    pub fn replay(transport: Arc<ReplayTransport>, live_base: Url, max_retries: u32) -> Self {
         HttpClient {
-            transport: Transport::Replay(replay),
+            transport: Transport::Replay {
+                transport,
+                live_base,
+            },
             limiter: Arc::new(Limiter::unlimited()),
             policy: RetryPolicy {
                 max_retries,
@@ -280,13 +289,13 @@ impl HttpClient {
     pub fn user_agent(&self) -> Option<&str> {
         match &self.transport {
             Transport::Online { user_agent, .. } => Some(user_agent),
-            Transport::Replay(_) => None,
+            Transport::Replay { .. } => None,
         }
     }
 
     /// True when replaying recorded responses.
     pub fn is_replay(&self) -> bool {
-        matches!(self.transport, Transport::Replay(_))
+        matches!(self.transport, Transport::Replay { .. })
     }
 
     /// GETs `url` until `parse` accepts a 2xx response, retrying what is retryable.
@@ -401,7 +410,10 @@ impl HttpClient {
             Transport::Online { client, user_agent } => {
                 Ok(send_online(client, user_agent, url, accept).await)
             }
-            Transport::Replay(replay) => replay.send(url),
+            Transport::Replay {
+                transport,
+                live_base,
+            } => transport.send(live_base, url),
         }
     }
 }

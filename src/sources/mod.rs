@@ -184,14 +184,6 @@ impl SourceSearch {
             SourceSearch::Prosjektbanken(s) => s.request_url(base, 0),
         }
     }
-
-    /// Parameter values the source documents as defaults (for matching recordings).
-    pub fn server_defaults(&self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            SourceSearch::Crossref(_) => crossref::SERVER_DEFAULTS,
-            SourceSearch::Prosjektbanken(_) => &[],
-        }
-    }
 }
 
 /// A search ready to run: where it comes from and what it does.
@@ -258,6 +250,9 @@ pub enum HarvestError {
     /// Records could not be stored.
     #[error("cannot store records: {0}")]
     Store(String),
+    /// The harvest has no client for a source a search needs (a bug, not a user error).
+    #[error("no HTTP client for {0}")]
+    NoClient(SourceKind),
     /// Nothing recorded to replay.
     #[error(
         "offline: no complete recording of this search in corpus/responses/; run `litscope harvest` without --offline first"
@@ -297,17 +292,41 @@ impl FetchObserver for SearchObserver {
     }
 }
 
-/// Runs `search` to the end (or its first unrecoverable error) with `client`, whose requests
-/// go below `base`. Records are stored page by page through `sink` (on a blocking thread, while
-/// the next page is fetched), so whatever was retrieved before an error is kept, and running
-/// the search again resumes it.
+/// The HTTP clients of a harvest: one per source, each with the base URL its requests go
+/// below. A search uses its own source's client, and others where it follows links
+/// (Prosjektbanken asks NVA about projects).
+#[derive(Clone, Default)]
+pub struct Clients {
+    map: BTreeMap<SourceKind, (Arc<HttpClient>, Url)>,
+}
+
+impl Clients {
+    /// Adds (or replaces) the client of `source`.
+    pub fn insert(&mut self, source: SourceKind, client: Arc<HttpClient>, base: Url) {
+        self.map.insert(source, (client, base));
+    }
+
+    /// The client of `source` and its base URL.
+    pub fn get(&self, source: SourceKind) -> Option<(&HttpClient, &Url)> {
+        self.map.get(&source).map(|(c, b)| (&**c, b))
+    }
+}
+
+/// Runs `search` to the end (or its first unrecoverable error) with its source's client in
+/// `clients`. Records are stored page by page through `sink` (on a blocking thread, while the
+/// next page is fetched), so whatever was retrieved before an error is kept, and running the
+/// search again resumes it.
 pub async fn run_search(
-    client: &HttpClient,
-    base: &Url,
+    clients: &Clients,
     search: Arc<PlannedSearch>,
     run: Arc<str>,
     sink: Arc<dyn HarvestSink>,
 ) -> SearchOutcome {
+    let mut outcome = SearchOutcome::default();
+    let Some((client, base)) = clients.get(search.spec.source) else {
+        outcome.error = Some(HarvestError::NoClient(search.spec.source));
+        return outcome;
+    };
     let observer = SearchObserver {
         sink,
         search,
@@ -315,13 +334,12 @@ pub async fn run_search(
         requests: AtomicU32::new(0),
         retries: AtomicU32::new(0),
     };
-    let mut outcome = SearchOutcome::default();
     let result = match &observer.search.search {
         SourceSearch::Crossref(s) => {
             crossref::harvest(client, base, s, &observer, &mut outcome).await
         }
         SourceSearch::Prosjektbanken(s) => {
-            prosjektbanken::harvest(client, base, s, &observer, &mut outcome).await
+            prosjektbanken::harvest(clients, s, &observer, &mut outcome).await
         }
     };
     outcome.counts.requests = observer.requests.load(Ordering::Relaxed);

@@ -38,6 +38,9 @@ pub struct SearchInfo {
     pub spec: serde_json::Value,
     /// Base URL the requests went to (the URLs below it are the API's own).
     pub base_url: String,
+    /// Every base URL the search could talk to (a search may ask other sources too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<String>,
     /// When the search started.
     pub started: jiff::Timestamp,
     /// When it ended, if it did.
@@ -327,6 +330,7 @@ mod tests {
             source: "crossref".into(),
             spec,
             base_url: "http://127.0.0.1:1".into(),
+            bases: Vec::new(),
             started: jiff::Timestamp::now(),
             finished: None,
             complete: false,

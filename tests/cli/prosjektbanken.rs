@@ -16,7 +16,8 @@ fn query(extra: &str) -> String {
 
 fn workspace(server: &Server, extra: &str) -> TestWorkspace {
     let mut ws = TestWorkspace::new();
-    ws.prosjektbanken(&server.url());
+    ws.prosjektbanken(&server.url())
+        .env("LITSCOPE_NVA_URL", &server.url());
     ws.write("queries/p.toml", &query(extra));
     ws
 }
@@ -191,6 +192,39 @@ fn a_missing_page_keeps_the_record_and_warns() {
 }
 
 #[test]
+fn a_project_nva_does_not_know_is_kept_with_a_warning() {
+    let pb = Prosjektbanken::default();
+    let server = Server::start(move |r| {
+        if r.path == "/verified-funding/nfr/349999" {
+            Reply::json(
+                404,
+                r#"{"title":"Not Found","status":404,"detail":"Could not find funding"}"#,
+            )
+        } else {
+            pb.handle(r)
+        }
+    });
+    let ws = workspace(&server, "limit = 2");
+    let out = ws.ok(&["harvest"]);
+    let records = ws.records("prosjektbanken");
+    assert!(
+        find(&records, "349999")["project"]
+            .get("start_year")
+            .is_none()
+    );
+    assert!(
+        stderr(&out).contains("project 349999: NVA has no verified funding record"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("HTTP 404 Not Found: Could not find funding"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn pages_can_be_left_out() {
     let server = mock();
     let ws = workspace(&server, "limit = 10\npages = false");
@@ -219,6 +253,7 @@ fn the_cristin_integration_search_pages_by_from_and_size() {
     let froms: Vec<_> = server
         .requests()
         .iter()
+        .filter(|r| r.path == "/prosjektbanken/rest/cristin/search")
         .map(|r| r.param("from").unwrap().to_string())
         .collect();
     assert_eq!(froms, ["0", "25", "50"]);

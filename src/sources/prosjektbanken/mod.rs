@@ -16,7 +16,10 @@
 pub mod page;
 
 use super::http::{HttpClient, HttpError};
-use super::{Event, HarvestError, PlannedSearch, SearchObserver, SearchOutcome, SearchSpec};
+use super::{
+    Clients, Event, HarvestError, PlannedSearch, SearchObserver, SearchOutcome, SearchSpec,
+    SourceKind,
+};
 use crate::model::{ProjectInfo, Provenance, Record};
 use crate::text::{clean_line, non_empty};
 use serde::Deserialize;
@@ -50,6 +53,8 @@ pub struct ProsjektbankenSearch {
     pub sort_by: String,
     /// Read each project's page for its summary.
     pub pages: bool,
+    /// Ask NVA (`/verified-funding/nfr/{nr}`) about projects whose period or lead is missing.
+    pub verified_funding: bool,
     /// Records to retrieve at most.
     pub limit: Option<u64>,
 }
@@ -65,6 +70,7 @@ impl ProsjektbankenSearch {
             page_size: spec.limit.map_or(50, |l| l.clamp(1, 50) as u32),
             sort_by: "score".into(),
             pages: true,
+            verified_funding: true,
             limit: spec.limit,
         };
         if spec.filter.is_some() {
@@ -101,9 +107,14 @@ impl ProsjektbankenSearch {
                     }
                 }
                 "pages" => search.pages = value.as_bool().ok_or("`pages` must be true or false")?,
+                "verified_funding" => {
+                    search.verified_funding = value
+                        .as_bool()
+                        .ok_or("`verified_funding` must be true or false")?
+                }
                 other => {
                     return Err(format!(
-                        "unknown key `{other}` for a prosjektbanken search (known: query, limit, endpoint, kilde, page_size, sort_by, pages)"
+                        "unknown key `{other}` for a prosjektbanken search (known: query, limit, endpoint, kilde, page_size, sort_by, pages, verified_funding)"
                     ));
                 }
             }
@@ -156,12 +167,13 @@ pub fn page_url(base: &Url, number: &str) -> Url {
 
 /// Runs one Prosjektbanken search.
 pub(crate) async fn harvest(
-    client: &HttpClient,
-    base: &Url,
+    clients: &Clients,
     search: &ProsjektbankenSearch,
     observer: &SearchObserver,
     outcome: &mut SearchOutcome,
 ) -> Result<(), HarvestError> {
+    let source = observer.search.spec.source;
+    let (client, base) = clients.get(source).ok_or(HarvestError::NoClient(source))?;
     let mut offset: u64 = 0;
     let mut pending: Option<(Vec<Record>, usize)> = None;
     loop {
@@ -191,6 +203,11 @@ pub(crate) async fn harvest(
         let mut records = listing.records;
         if search.pages {
             enrich_from_pages(client, base, observer, &mut records).await;
+        }
+        if search.verified_funding
+            && let Some((nva, nva_base)) = clients.get(SourceKind::Nva)
+        {
+            enrich_from_nva(nva, nva_base, observer, &mut records).await;
         }
         let room = search.limit.map_or(u64::MAX, |l| l.saturating_sub(offset));
         let take = records
@@ -256,6 +273,101 @@ async fn enrich_from_pages(
                     record.source_id()
                 )),
             ),
+        }
+    }
+}
+
+/// What NVA knows about an NFR project (`GET /verified-funding/nfr/{nr}`, API-FACTS §3.2 item 4,
+/// from Sikt's openapi: `{id, identifier, name: {nb, en}, lead, activeFrom, activeTo}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedFunding {
+    /// Project title by language.
+    #[serde(default)]
+    pub name: std::collections::BTreeMap<String, String>,
+    /// Project lead.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// Start (ISO date-time).
+    #[serde(default)]
+    pub active_from: Option<String>,
+    /// End (ISO date-time).
+    #[serde(default)]
+    pub active_to: Option<String>,
+}
+
+/// The NVA record of an NFR project number.
+pub fn verified_funding_url(nva_base: &Url, number: &str) -> Url {
+    nva_base
+        .join(&format!("verified-funding/nfr/{number}"))
+        .expect("base URL ends with a slash")
+}
+
+/// Asks NVA about the projects whose listing gave no period or no lead, a few at a time.
+async fn enrich_from_nva(
+    nva: &HttpClient,
+    nva_base: &Url,
+    observer: &SearchObserver,
+    records: &mut [Record],
+) {
+    use futures_util::stream::{self, StreamExt};
+    let wanted: Vec<(usize, Url)> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.project
+                .as_ref()
+                .is_none_or(|p| p.start_year.is_none() || p.end_year.is_none() || p.lead.is_none())
+        })
+        .map(|(i, r)| (i, verified_funding_url(nva_base, r.source_id())))
+        .collect();
+    let answers: Vec<(usize, Result<VerifiedFunding, HttpError>)> =
+        stream::iter(wanted.into_iter().map(|(i, url)| async move {
+            let answer = nva
+                .get(&url, observer, |ex| {
+                    serde_json::from_slice::<VerifiedFunding>(&ex.body).map_err(|e| e.to_string())
+                })
+                .await;
+            (i, answer)
+        }))
+        .buffer_unordered(PAGE_CONCURRENCY)
+        .collect()
+        .await;
+    for (i, answer) in answers {
+        match answer {
+            Ok(v) => apply_verified_funding(&mut records[i], v),
+            Err(e) => observer.sink.event(
+                &observer.search,
+                Event::Warning(&format!(
+                    "project {}: NVA has no verified funding record ({e})",
+                    records[i].source_id()
+                )),
+            ),
+        }
+    }
+}
+
+/// Fills what the listing and the page left empty from NVA's record of the project.
+pub fn apply_verified_funding(record: &mut Record, v: VerifiedFunding) {
+    let project = record.project.get_or_insert_with(ProjectInfo::default);
+    project.start_year = project.start_year.or(year_of(v.active_from.as_deref()));
+    project.end_year = project.end_year.or(year_of(v.active_to.as_deref()));
+    if project.lead.is_none() {
+        project.lead = v.lead.as_deref().map(clean_line).and_then(non_empty);
+    }
+    record.year = record.year.or(project.start_year);
+    for (lang, title) in v.name {
+        let title = clean_line(&title);
+        let known = record.title.as_deref() == Some(title.as_str())
+            || record.other_titles.values().any(|t| *t == title);
+        if title.is_empty() || known {
+            continue;
+        }
+        if record.title.is_none() {
+            record.title = Some(title);
+            record.language = Some(lang);
+        } else if record.language.as_deref() != Some(lang.as_str()) {
+            record.other_titles.entry(lang).or_insert(title);
         }
     }
 }
@@ -559,6 +671,39 @@ mod tests {
                 .unwrap_err()
                 .contains("empty")
         );
+    }
+
+    #[test]
+    fn nva_fills_what_the_listing_lacks_and_nothing_else() {
+        let list = br#"{"projects":[{"id":349999,"title":"Innovation in municipal home-based healthcare services"}]}"#;
+        let mut r = parse_listing(
+            list,
+            Endpoint::ProjectList,
+            &planned(),
+            "r",
+            jiff::Timestamp::UNIX_EPOCH,
+            &base(),
+        )
+        .unwrap()
+        .records
+        .remove(0);
+        r.language = Some("en".into());
+        let v: VerifiedFunding = serde_json::from_str(r#"{"id":"https://api.nva.unit.no/verified-funding/nfr/349999","identifier":"349999","name":{"nb":"Innovasjon i kommunale hjemmebaserte helsetjenester","en":"Innovation in municipal home-based healthcare services"},"lead":"Olav Øygarden","activeFrom":"2022-01-01T00:00:00Z","activeTo":"2025-12-31T00:00:00Z"}"#).unwrap();
+        apply_verified_funding(&mut r, v);
+        let p = r.project.as_ref().unwrap();
+        assert_eq!(
+            (p.start_year, p.end_year, p.lead.as_deref()),
+            (Some(2022), Some(2025), Some("Olav Øygarden"))
+        );
+        assert_eq!(
+            r.other_titles["nb"],
+            "Innovasjon i kommunale hjemmebaserte helsetjenester"
+        );
+        assert!(
+            !r.other_titles.contains_key("en"),
+            "the title it already has is not repeated"
+        );
+        assert_eq!(r.year, Some(2022));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `resultCount`/`offset`, and the Cristin integration search paged by `from`/`size`) from
 //! `tests/fixtures/prosjektbanken/projectlist.json`, and project pages: the two seed pages as
 //! HTML fixtures, every other project as a script-only page with no content (as a
-//! script-driven site may well serve).
+//! script-driven site may well serve). It also answers NVA's `/verified-funding/nfr/{nr}`.
 
 use super::server::{Reply, Request};
 use std::path::PathBuf;
@@ -67,6 +67,16 @@ impl Prosjektbanken {
                 let body = serde_json::json!({"totalHits": self.projects.len(), "from": from, "size": size, "hits": hits});
                 Reply::json(200, body.to_string())
             }
+            // NVA's record of an NFR project (synthetic, in the shape of Sikt's openapi), for the
+            // one seed project whose listing has no period and no lead.
+            "/verified-funding/nfr/349999" => Reply::json(
+                200,
+                r#"{"id":"https://api.nva.unit.no/verified-funding/nfr/349999","identifier":"349999","name":{"nb":"Innovasjon i kommunale hjemmebaserte helsetjenester","en":"Innovation in municipal home-based healthcare services"},"lead":"NORCE Norwegian Research Centre AS","activeFrom":"2022-01-01T00:00:00Z","activeTo":"2025-12-31T00:00:00Z"}"#,
+            ),
+            path if path.starts_with("/verified-funding/nfr/") => Reply::json(
+                404,
+                r#"{"title":"Not Found","status":404,"detail":"Could not find funding","requestId":"x"}"#,
+            ),
             path => match path.strip_prefix("/project/FORISS/") {
                 Some(nr) => match std::fs::read(fixtures().join(format!("project-{nr}.html"))) {
                     Ok(html) => Reply::text(200, "text/html; charset=utf-8", html),
