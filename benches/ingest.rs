@@ -67,6 +67,7 @@ fn parse_only(selected: bool) -> f64 {
         line: 1,
         search: spec.resolve().unwrap(),
         spec,
+        via: None,
     };
     let start = Instant::now();
     let mut n = 0usize;

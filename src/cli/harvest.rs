@@ -182,6 +182,7 @@ fn plan(args: &Args, ws: &Workspace) -> Result<Vec<PlannedSearch>, CliError> {
                 line: entry.line,
                 spec,
                 search,
+                via: None,
             });
         }
     }
@@ -259,6 +260,8 @@ struct SearchResult {
     outcome: SearchOutcome,
 }
 
+/// Runs the planned searches, `parallel` at a time, then the searches they lead to (linked
+/// publications of the projects found), each once.
 async fn execute(
     ctx: Arc<Ctx>,
     searches: Vec<PlannedSearch>,
@@ -266,16 +269,51 @@ async fn execute(
 ) -> Result<Vec<SearchResult>, CliError> {
     let slots = Arc::new(tokio::sync::Semaphore::new(parallel));
     let mut tasks = tokio::task::JoinSet::new();
-    for search in searches {
+    let spawn = |tasks: &mut tokio::task::JoinSet<_>, search: PlannedSearch| {
         let (ctx, slots) = (ctx.clone(), slots.clone());
         tasks.spawn(async move {
             let _slot = slots.acquire_owned().await.expect("semaphore open");
             run_one(&ctx, Arc::new(search)).await
         });
+    };
+    let mut next_ordinal = searches.len() + 1;
+    for search in searches {
+        spawn(&mut tasks, search);
     }
+    let mut followed = std::collections::HashSet::new();
     let mut results = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        results.push(joined.map_err(|e| CliError::Runtime(format!("a search task failed: {e}")))??);
+        let result =
+            joined.map_err(|e| CliError::Runtime(format!("a search task failed: {e}")))??;
+        for f in &result.outcome.follow_ups {
+            if !followed.insert((f.via.clone(), f.spec.to_json().to_string())) {
+                continue;
+            }
+            let parent = &result.search;
+            let planned = |search| PlannedSearch {
+                ordinal: next_ordinal,
+                query_file: parent.query_file.clone(),
+                name: parent.name.clone(),
+                index: parent.index,
+                line: parent.line,
+                spec: f.spec.clone(),
+                search,
+                via: Some(f.via.clone()),
+            };
+            match f.spec.resolve() {
+                Ok(search) => spawn(&mut tasks, planned(search)),
+                Err(e) => {
+                    let outcome = SearchOutcome {
+                        error: Some(HarvestError::FollowUp(e)),
+                        ..Default::default()
+                    };
+                    let search = Arc::new(planned(parent.search.clone()));
+                    results.push(SearchResult { search, outcome });
+                }
+            }
+            next_ordinal += 1;
+        }
+        results.push(result);
     }
     results.sort_by_key(|r| r.search.ordinal);
     Ok(results)
@@ -359,6 +397,7 @@ async fn run_one(ctx: &Ctx, search: Arc<PlannedSearch>) -> Result<SearchResult, 
         },
         error: outcome.error.as_ref().map(|e| one_line(&e.to_string())),
         counts: outcome.counts,
+        via: search.via.clone(),
         tool: crate::tool_version(),
         user_agent: clients
             .as_ref()

@@ -10,12 +10,13 @@ use crate::store::responses::SearchRecorder;
 use crate::store::{Diagnostic, StoreError};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Stores what searches retrieve and shows how they progress.
 pub(super) struct StoreSink {
+    corpus: PathBuf,
     offline: bool,
     writers: Mutex<HashMap<SourceKind, SourceWriter>>,
     recorders: Mutex<HashMap<usize, Arc<SearchRecorder>>>,
@@ -40,6 +41,7 @@ impl StoreSink {
             writers.insert(source, writer);
         }
         let sink = StoreSink {
+            corpus: corpus.to_path_buf(),
             offline,
             writers: Mutex::new(writers),
             recorders: Mutex::new(HashMap::new()),
@@ -116,9 +118,19 @@ impl StoreSink {
 impl HarvestSink for StoreSink {
     fn store(&self, search: &PlannedSearch, records: &[Record]) -> Result<u64, String> {
         let mut writers = self.writers.lock().expect("sink lock");
-        let writer = writers
-            .get_mut(&search.spec.source)
-            .ok_or("no writer for this source")?;
+        let source = search.spec.source;
+        let writer = match writers.entry(source) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                // A source reached by following links (Cristin from a Prosjektbanken project).
+                let (writer, diagnostics) =
+                    SourceWriter::open(&self.corpus, source.name()).map_err(|e| e.to_string())?;
+                for d in diagnostics {
+                    self.ui.warn(&d.to_string());
+                }
+                e.insert(writer)
+            }
+        };
         writer
             .append_new(records)
             .map(|n| n as u64)

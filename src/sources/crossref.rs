@@ -481,7 +481,7 @@ fn convert_item(
         run: run.to_string(),
         query: Some(planned.name.clone()),
         retrieved,
-        via: None,
+        via: planned.via.clone(),
     };
     let mut r = Record::new(provenance, Some(&doi), compact(raw));
     let title = first_clean(&item.title).or_else(|| first_clean(&item.original_title));
@@ -588,6 +588,7 @@ mod tests {
             line: 1,
             spec,
             search,
+            via: None,
         }
     }
 

@@ -203,12 +203,19 @@ pub struct PlannedSearch {
     pub spec: SearchSpec,
     /// What it means for the source.
     pub search: SourceSearch,
+    /// For a search run because another one found a link (an NFR project code), that link:
+    /// `prosjektbanken:327219`. Its records carry it in their provenance.
+    pub via: Option<String>,
 }
 
 impl PlannedSearch {
-    /// `name#index` (`allocation-models#2`), how messages name the search.
+    /// `name#index` (`allocation-models#2`), how messages name the search; for a followed link
+    /// `name#index via prosjektbanken:327219`.
     pub fn label(&self) -> String {
-        format!("{}#{}", self.name, self.index)
+        match &self.via {
+            Some(via) => format!("{}#{} via {via}", self.name, self.index),
+            None => format!("{}#{}", self.name, self.index),
+        }
     }
 }
 
@@ -253,6 +260,9 @@ pub enum HarvestError {
     /// The harvest has no client for a source a search needs (a bug, not a user error).
     #[error("no HTTP client for {0}")]
     NoClient(SourceKind),
+    /// A link found by another search led to a search that cannot run.
+    #[error("cannot follow the link: {0}")]
+    FollowUp(String),
     /// Nothing recorded to replay.
     #[error(
         "offline: no complete recording of this search in corpus/responses/; run `litscope harvest` without --offline first"
@@ -260,11 +270,22 @@ pub enum HarvestError {
     NoRecording,
 }
 
+/// A search to run because another one found a link to follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    /// The link (`prosjektbanken:327219`).
+    pub via: String,
+    /// The search.
+    pub spec: SearchSpec,
+}
+
 /// What a search did.
 #[derive(Debug, Default)]
 pub struct SearchOutcome {
     /// The counts.
     pub counts: SearchCounts,
+    /// Searches to run next (publications linked to the projects found).
+    pub follow_ups: Vec<FollowUp>,
     /// The first request sent.
     pub first_request: Option<Url>,
     /// Why it stopped early, if it did.

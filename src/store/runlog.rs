@@ -79,6 +79,9 @@ pub struct SearchLog {
     /// What the search counted.
     #[serde(flatten)]
     pub counts: SearchCounts,
+    /// For a search run because another found a link (`prosjektbanken:327219`): that link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// `litscope VERSION`.
     pub tool: String,
     /// The User-Agent sent.

@@ -17,8 +17,8 @@ pub mod page;
 
 use super::http::{HttpClient, HttpError};
 use super::{
-    Clients, Event, HarvestError, PlannedSearch, SearchObserver, SearchOutcome, SearchSpec,
-    SourceKind,
+    Clients, Event, FollowUp, HarvestError, PlannedSearch, SearchObserver, SearchOutcome,
+    SearchSpec, SourceKind,
 };
 use crate::model::{ProjectInfo, Provenance, Record};
 use crate::text::{clean_line, non_empty};
@@ -55,6 +55,8 @@ pub struct ProsjektbankenSearch {
     pub pages: bool,
     /// Ask NVA (`/verified-funding/nfr/{nr}`) about projects whose period or lead is missing.
     pub verified_funding: bool,
+    /// Sources to search for publications linked to each project's NFR code.
+    pub follow: Vec<SourceKind>,
     /// Records to retrieve at most.
     pub limit: Option<u64>,
 }
@@ -71,6 +73,7 @@ impl ProsjektbankenSearch {
             sort_by: "score".into(),
             pages: true,
             verified_funding: true,
+            follow: Vec::new(),
             limit: spec.limit,
         };
         if spec.filter.is_some() {
@@ -107,6 +110,18 @@ impl ProsjektbankenSearch {
                     }
                 }
                 "pages" => search.pages = value.as_bool().ok_or("`pages` must be true or false")?,
+                "follow" => {
+                    let names = value
+                        .as_array()
+                        .ok_or("`follow` must be a list such as [\"cristin\", \"nva\"]")?;
+                    search.follow = names
+                        .iter()
+                        .map(|n| match n.as_str().and_then(SourceKind::parse) {
+                            Some(s @ (SourceKind::Cristin | SourceKind::Nva)) => Ok(s),
+                            _ => Err(format!("`follow` takes \"cristin\" and \"nva\", not {n}")),
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
                 "verified_funding" => {
                     search.verified_funding = value
                         .as_bool()
@@ -114,7 +129,7 @@ impl ProsjektbankenSearch {
                 }
                 other => {
                     return Err(format!(
-                        "unknown key `{other}` for a prosjektbanken search (known: query, limit, endpoint, kilde, page_size, sort_by, pages, verified_funding)"
+                        "unknown key `{other}` for a prosjektbanken search (known: query, limit, endpoint, kilde, page_size, sort_by, pages, verified_funding, follow)"
                     ));
                 }
             }
@@ -157,6 +172,34 @@ impl ProsjektbankenSearch {
         }
         url
     }
+}
+
+/// The searches that find publications funded by project `number`: Cristin results with
+/// `funding_source=NFR&project_code=N`, NVA results with that NFR funding.
+pub fn follow_ups(search: &ProsjektbankenSearch, number: &str) -> Vec<FollowUp> {
+    search
+        .follow
+        .iter()
+        .map(|&source| {
+            let options = match source {
+                SourceKind::Nva => [("funding_source", "NFR"), ("funding_identifier", number)],
+                _ => [("funding_source", "NFR"), ("project_code", number)],
+            };
+            FollowUp {
+                via: format!("prosjektbanken:{number}"),
+                spec: SearchSpec {
+                    source,
+                    query: String::new(),
+                    filter: None,
+                    limit: None,
+                    options: options
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+                        .collect(),
+                },
+            }
+        })
+        .collect()
 }
 
 /// The project page of project `number`.
@@ -550,7 +593,7 @@ fn convert(
         run: run.to_string(),
         query: Some(planned.name.clone()),
         retrieved,
-        via: None,
+        via: planned.via.clone(),
     };
     let mut r = Record::new(provenance, None, raw.to_owned());
     r.kind = Some("project".into());
@@ -623,6 +666,7 @@ mod tests {
             line: 1,
             search: spec.resolve().unwrap(),
             spec,
+            via: None,
         }
     }
 
@@ -655,6 +699,39 @@ mod tests {
         assert_eq!(
             page_url(&base(), "327219").as_str(),
             "https://prosjektbanken.forskningsradet.no/project/FORISS/327219"
+        );
+    }
+
+    #[test]
+    fn projects_lead_to_cristin_and_nva_searches_by_nfr_code() {
+        let s = ProsjektbankenSearch::from_spec(&spec(
+            "x",
+            None,
+            serde_json::json!({"follow": ["cristin", "nva"]}),
+        ))
+        .unwrap();
+        let f = follow_ups(&s, "327219");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].via, "prosjektbanken:327219");
+        assert_eq!(f[0].spec.source, SourceKind::Cristin);
+        assert_eq!(f[0].spec.options["project_code"], "327219");
+        assert_eq!(f[0].spec.options["funding_source"], "NFR");
+        assert_eq!(f[1].spec.source, SourceKind::Nva);
+        assert_eq!(f[1].spec.options["funding_identifier"], "327219");
+        assert!(
+            ProsjektbankenSearch::from_spec(&spec(
+                "x",
+                None,
+                serde_json::json!({"follow": ["crossref"]})
+            ))
+            .is_err()
+        );
+        assert!(
+            follow_ups(
+                &ProsjektbankenSearch::from_spec(&spec("x", None, serde_json::json!({}))).unwrap(),
+                "1"
+            )
+            .is_empty()
         );
     }
 
