@@ -98,10 +98,28 @@ fn the_repository_review_plans_its_searches() {
         .collect();
     assert!(queries.iter().any(|q| q.contains("purchaser provider")));
     assert!(queries.iter().any(|q| q.contains("tildeling")));
-    assert!(searches.iter().all(|s| {
-        s["first_request"]
-            .as_str()
-            .unwrap()
-            .starts_with("http://127.0.0.1:9/works?")
-    }));
+    let first = |s: &&serde_json::Value| s["first_request"].as_str().unwrap().to_string();
+    let crossref: Vec<_> = searches
+        .iter()
+        .filter(|s| s["source"] == "crossref")
+        .collect();
+    assert!(crossref.len() >= 20);
+    assert!(
+        crossref
+            .iter()
+            .all(|s| first(s).starts_with("http://127.0.0.1:9/works?"))
+    );
+    let registers: Vec<_> = searches
+        .iter()
+        .filter(|s| s["source"] == "prosjektbanken")
+        .collect();
+    assert!(
+        !registers.is_empty(),
+        "the review searches the Research Council's projects"
+    );
+    assert!(
+        registers
+            .iter()
+            .all(|s| first(s).contains("/prosjektbanken/rest/projectlist?"))
+    );
 }
