@@ -4,13 +4,14 @@
 //! - [`http`]: one client for every source (User-Agent, retries, backoff, `Retry-After`), over
 //!   the network or a [`replay`] of recorded responses;
 //! - [`limits`]: per-host rate and concurrency limits learnt from the server's own headers;
-//! - one module per source ([`crossref`]) that turns a [`SearchSpec`] into requests and pages
+//! - one module per source ([`crossref`], [`cristin`]) that turns a [`SearchSpec`] into requests and pages
 //!   into [`Record`]s;
 //! - [`run_search`]: runs one planned search to the end and reports a [`SearchOutcome`].
 //!
 //! Nothing here writes files or prints: pages, exchanges and events go to a [`HarvestSink`]
 //! that the command layer implements with the store and the progress bars.
 
+pub mod cristin;
 pub mod crossref;
 pub mod http;
 mod lenient;
@@ -157,6 +158,9 @@ impl SearchSpec {
             SourceKind::Crossref => {
                 crossref::CrossrefSearch::from_spec(self).map(SourceSearch::Crossref)
             }
+            SourceKind::Cristin => {
+                cristin::CristinSearch::from_spec(self).map(SourceSearch::Cristin)
+            }
             other => Err(format!(
                 "harvesting from {other} is not available in this version of litscope"
             )),
@@ -169,6 +173,8 @@ impl SearchSpec {
 pub enum SourceSearch {
     /// A Crossref search.
     Crossref(crossref::CrossrefSearch),
+    /// A Cristin search.
+    Cristin(cristin::CristinSearch),
 }
 
 impl SourceSearch {
@@ -176,6 +182,7 @@ impl SourceSearch {
     pub fn first_request(&self, base: &Url) -> Url {
         match self {
             SourceSearch::Crossref(s) => s.request_url(base, (!s.single_page()).then_some("*")),
+            SourceSearch::Cristin(s) => s.request_url(base, 1),
         }
     }
 
@@ -183,6 +190,8 @@ impl SourceSearch {
     pub fn server_defaults(&self) -> &'static [(&'static str, &'static str)] {
         match self {
             SourceSearch::Crossref(_) => crossref::SERVER_DEFAULTS,
+            // Cristin's default `per_page` is UNCONFIRMED; litscope always sends it.
+            SourceSearch::Cristin(_) => &[],
         }
     }
 }
@@ -312,6 +321,9 @@ pub async fn run_search(
     let result = match &observer.search.search {
         SourceSearch::Crossref(s) => {
             crossref::harvest(client, base, s, &observer, &mut outcome).await
+        }
+        SourceSearch::Cristin(s) => {
+            cristin::harvest(client, base, s, &observer, &mut outcome).await
         }
     };
     outcome.counts.requests = observer.requests.load(Ordering::Relaxed);

@@ -1,0 +1,1486 @@
+//! Cristin API v2: `GET {base}/v2/results`, paged by `Link: <…>; rel="next"`, with a detail
+//! request `GET {base}/v2/results/{id}` for each item that arrives without its abstract.
+//!
+//! The facts this follows (evidence in `API-FACTS.md` §2):
+//! - The saved query is Cristin's `title` parameter (the only text search); `contributor`,
+//!   `doi`, `published_since`/`published_before` (years, inclusive), `funding_source` +
+//!   `project_code` (the NFR link), `institution`, `category` and `lang` come from the query
+//!   file. `per_page` is at most 1000; `page` is 1-based.
+//! - The list is a **bare JSON array**. `X-Total-Count` gives the total; an RFC 8288 `Link`
+//!   header with `rel="next"` points at the next page. Without a `Link` header the search
+//!   pages on with `page` until a page is empty, the total is reached, or (total unknown) a
+//!   page is short.
+//! - Items: ids and years are **strings**; `title` and `summary` are `{lang: text}` language
+//!   objects (the list schema calls the title `result_title`, real records use `title`);
+//!   the DOI is in `links[]` with `url_type` `DOI`; `journal.name` is a string by the schema
+//!   but a language object for one client, so both are read; `funding_sources[]` carry NFR
+//!   project codes, kept exactly as given (they link records to Prosjektbanken).
+//! - List items hold no `summary` unless the server chose to include it: those items get a
+//!   detail request (a few at once, under the shared per-host limiter), whose summary,
+//!   funding and keywords are merged into the record before it is stored. A detail that
+//!   cannot be had after retries costs the record its abstract and one warning, never the
+//!   record.
+//!
+//! The assumptions nothing here could confirm are listed in [`ASSUMPTIONS`] and kept at the
+//! places that rely on them (search for `UNCONFIRMED`).
+
+use super::http::{HttpClient, HttpError};
+use super::lenient;
+use super::{Event, HarvestError, PlannedSearch, SearchObserver, SearchOutcome, SearchSpec};
+use crate::model::{Author, Funding, HttpExchange, Provenance, Record};
+use crate::text::{clean_block, clean_line, non_empty};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use url::Url;
+
+/// Largest `per_page` Cristin serves (`API-FACTS.md` §2.2: two clients, one of them Sikt's
+/// own, call 1000 the upstream maximum).
+pub const MAX_PER_PAGE: u32 = 1000;
+/// Detail requests in flight at once for one search. The per-host limiter of the shared
+/// client still caps what reaches the server (see `SourceKind::initial_limits`).
+pub const DETAIL_CONCURRENCY: usize = 4;
+/// Parameters litscope sets itself.
+const MANAGED_PARAMS: &[&str] = &["page", "per_page"];
+/// Keys a Cristin search accepts in a query file (besides `source`).
+const KNOWN_KEYS: &str = "query, filter, limit, contributor, doi, published_since, published_before, funding_source, project_code, institution, category, lang, per_page";
+/// Languages tried for the display title and abstract when the original language has none.
+const FALLBACK_LANGUAGES: &[&str] = &["en", "nb", "nn", "no"];
+
+/// What this module assumes without evidence (`API-FACTS.md` marks each UNCONFIRMED).
+/// Kept here, in one list, so a reviewer can weigh them; each is also commented where used.
+pub const ASSUMPTIONS: &[&str] = &[
+    "the Link header is RFC 8288 `<url>; rel=\"next\"` (only implied by a Python client)",
+    "an empty result is `[]` with `X-Total-Count: 0` (faked by NVA's tests, not recorded)",
+    "Cristin's default `per_page` is unknown, so litscope always sends `per_page`",
+    "a `lang` list keeps the original language too; without `lang` only the original language comes",
+    "list items lack `summary` (the list schema allows it); a detail request fills it in",
+    "rate limits: none documented; litscope starts at 2 requests in flight, 5 per second",
+];
+
+/// A Cristin search, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CristinSearch {
+    /// Search parameters in request order (`title`, `contributor`, … and any from `filter`).
+    pub params: Vec<(String, String)>,
+    /// `lang`, also sent with detail requests.
+    pub lang: Option<String>,
+    /// Page size.
+    pub per_page: u32,
+    /// Records to retrieve at most.
+    pub limit: Option<u64>,
+}
+
+/// A string option (numbers accepted: `project_code = 327219`).
+fn string_option(key: &str, value: &serde_json::Value) -> Result<String, String> {
+    let text = match value {
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return Err(format!("`{key}` must be a string")),
+    };
+    if text.is_empty() {
+        return Err(format!("`{key}` is empty"));
+    }
+    Ok(text)
+}
+
+/// A year option: `2010` or `"2010"`.
+fn year_option(key: &str, value: &serde_json::Value) -> Result<i32, String> {
+    let year = match value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    match year {
+        Some(y) if (1000..=9999).contains(&y) => Ok(y as i32),
+        _ => Err(format!(
+            "`{key}` must be a year such as 2010 (Cristin takes years, not dates)"
+        )),
+    }
+}
+
+impl CristinSearch {
+    /// Validates a search from a query file. Options: `contributor`, `doi`,
+    /// `published_since`, `published_before`, `funding_source`, `project_code`,
+    /// `institution`, `category`, `lang`, `per_page`; `filter` holds further Cristin
+    /// parameters as `key=value&key=value`.
+    pub fn from_spec(spec: &SearchSpec) -> Result<Self, String> {
+        let mut params: Vec<(String, String)> = Vec::new();
+        let query = spec.query.trim();
+        if !query.is_empty() {
+            params.push(("title".into(), query.to_string()));
+        }
+        let mut lang = None;
+        let mut per_page = None;
+        let (mut since, mut before) = (None, None);
+        let mut funding_source = false;
+        let mut project_code = false;
+        for (key, value) in &spec.options {
+            match key.as_str() {
+                "contributor" | "doi" | "institution" | "category" | "funding_source"
+                | "project_code" => {
+                    funding_source |= key == "funding_source";
+                    project_code |= key == "project_code";
+                    params.push((key.clone(), string_option(key, value)?));
+                }
+                "published_since" | "published_before" => {
+                    let y = year_option(key, value)?;
+                    if key == "published_since" {
+                        since = Some(y);
+                    } else {
+                        before = Some(y);
+                    }
+                    params.push((key.clone(), y.to_string()));
+                }
+                "lang" => {
+                    let codes: Vec<String> = match value {
+                        serde_json::Value::String(s) => {
+                            s.split(',').map(|c| c.trim().to_string()).collect()
+                        }
+                        serde_json::Value::Array(items) => items
+                            .iter()
+                            .map(|v| v.as_str().map(|c| c.trim().to_string()))
+                            .collect::<Option<_>>()
+                            .ok_or("`lang` must be language codes such as \"nb,nn,en\"")?,
+                        _ => {
+                            return Err("`lang` must be language codes such as \"nb,nn,en\"".into());
+                        }
+                    };
+                    if codes.is_empty()
+                        || codes
+                            .iter()
+                            .any(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_lowercase()))
+                    {
+                        return Err(
+                            "`lang` must be two-letter language codes such as \"nb,nn,en\"".into(),
+                        );
+                    }
+                    let joined = codes.join(",");
+                    params.push(("lang".into(), joined.clone()));
+                    lang = Some(joined);
+                }
+                "per_page" => {
+                    let n = value
+                        .as_u64()
+                        .ok_or("`per_page` must be a positive integer")?;
+                    if n == 0 || n > u64::from(MAX_PER_PAGE) {
+                        return Err(format!(
+                            "`per_page = {n}`: Cristin serves 1 to {MAX_PER_PAGE} results per page"
+                        ));
+                    }
+                    per_page = Some(n as u32);
+                }
+                other => {
+                    return Err(format!(
+                        "unknown key `{other}` for a cristin search (known: {KNOWN_KEYS})"
+                    ));
+                }
+            }
+        }
+        if project_code && !funding_source {
+            return Err(
+                "`project_code` needs `funding_source` (e.g. funding_source = \"NFR\")".into(),
+            );
+        }
+        if let (Some(s), Some(b)) = (since, before)
+            && s > b
+        {
+            return Err(format!(
+                "`published_since = {s}` is after `published_before = {b}`"
+            ));
+        }
+        if let Some(filter) = &spec.filter {
+            for (k, v) in url::form_urlencoded::parse(filter.trim().as_bytes()) {
+                if k.is_empty() {
+                    continue;
+                }
+                if MANAGED_PARAMS.contains(&k.as_ref()) {
+                    return Err(format!(
+                        "`{k}` in `filter` is set by litscope; use `per_page` and `limit` instead"
+                    ));
+                }
+                if k == "lang" || params.iter().any(|(p, _)| *p == k) {
+                    return Err(format!(
+                        "`{k}` is given both in `filter` and as its own key (or as `query`, which is `title`)"
+                    ));
+                }
+                if v.trim().is_empty() {
+                    return Err(format!(
+                        "`filter`: `{k}` has no value (write key=value&key=value)"
+                    ));
+                }
+                params.push((k.into_owned(), v.trim().to_string()));
+            }
+        }
+        if params.iter().all(|(k, _)| k == "lang") {
+            return Err(format!(
+                "the search is empty: give a `query` (Cristin's title search) or a narrowing key (known: {KNOWN_KEYS})"
+            ));
+        }
+        // Without an explicit page size, ask for no more than the limit needs.
+        let per_page = per_page.unwrap_or_else(|| {
+            spec.limit
+                .map_or(MAX_PER_PAGE, |l| l.min(u64::from(MAX_PER_PAGE)) as u32)
+        });
+        Ok(CristinSearch {
+            params,
+            lang,
+            per_page,
+            limit: spec.limit,
+        })
+    }
+
+    /// The list request for page `page` (from 1).
+    pub fn request_url(&self, base: &Url, page: u32) -> Url {
+        let mut url = base.join("v2/results").expect("base URL ends with a slash");
+        {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in &self.params {
+                q.append_pair(k, v);
+            }
+            q.append_pair("page", &page.to_string());
+            q.append_pair("per_page", &self.per_page.to_string());
+        }
+        url
+    }
+
+    /// The detail request for one result. `None` unless `id` is a Cristin id (digits only:
+    /// an id from the network never becomes a path of its own choosing).
+    pub fn detail_url(&self, base: &Url, id: &str) -> Option<Url> {
+        if id.is_empty() || id.len() > 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut url = base.join(&format!("v2/results/{id}")).ok()?;
+        if let Some(lang) = &self.lang {
+            url.query_pairs_mut().append_pair("lang", lang);
+        }
+        Some(url)
+    }
+
+    /// The request after `current`, given what its page said; `None` when the search is done.
+    ///
+    /// With a `Link` header, its `rel="next"` target decides (absent: last page). The target's
+    /// query is sent below litscope's own base URL and path, so a proxy or test base stays in
+    /// use and a hostile link cannot send requests elsewhere. Without a `Link` header the
+    /// search asks for `page + 1` unless the total is reached or, with no total, the page was
+    /// short. An empty page, the limit and the reported total always end it.
+    pub fn next_request(
+        &self,
+        base: &Url,
+        current: &Url,
+        page: &PageInfo,
+        processed: u64,
+    ) -> Option<Url> {
+        if page.items == 0
+            || self.limit.is_some_and(|l| processed >= l)
+            || page.total.is_some_and(|t| processed >= t)
+        {
+            return None;
+        }
+        if page.has_link {
+            let target = current.join(page.next.as_deref()?).ok()?;
+            let mut next = base.join("v2/results").expect("base URL ends with a slash");
+            next.set_query(target.query());
+            return Some(next);
+        }
+        if page.total.is_none() && (page.items as u64) < u64::from(self.per_page) {
+            return None;
+        }
+        let number: u32 = current
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        Some(with_page(current, number.saturating_add(1)))
+    }
+}
+
+/// `url` with its `page` parameter set to `page`.
+fn with_page(url: &Url, page: u32) -> Url {
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "page" {
+                page.to_string()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    let mut next = url.clone();
+    next.query_pairs_mut().clear().extend_pairs(pairs);
+    next
+}
+
+/// The `rel="next"` target of an RFC 8288 `Link` header value (several headers joined with
+/// `, `). Targets may hold commas; `rel` may list several relations (`rel="next last"`).
+pub fn link_next(header: &str) -> Option<String> {
+    let mut rest = header;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>')?;
+        let target = &after[..close];
+        let params_end = after[close + 1..]
+            .find('<')
+            .map_or(after.len(), |i| close + 1 + i);
+        // The parameters up to the next link, without the `,` that separates links.
+        let params = after[close + 1..params_end].trim_end().trim_end_matches(',');
+        let is_next = params.split(';').any(|p| {
+            let Some((name, value)) = p.split_once('=') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_string());
+        }
+        rest = &after[params_end..];
+    }
+    None
+}
+
+/// What a list page says about paging.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageInfo {
+    /// Items in the page (converted or not).
+    pub items: usize,
+    /// `X-Total-Count`.
+    pub total: Option<u64>,
+    /// True when the response had a `Link` header at all.
+    pub has_link: bool,
+    /// Its `rel="next"` target, as sent.
+    pub next: Option<String>,
+}
+
+/// One list page, converted.
+#[derive(Debug)]
+pub struct CristinPage {
+    /// Paging information.
+    pub info: PageInfo,
+    /// The converted records.
+    pub records: Vec<Record>,
+    /// Items that could not be converted, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// Runs one Cristin search: each page's details are fetched and the page stored while the
+/// next page is fetched.
+pub(crate) async fn harvest(
+    client: &HttpClient,
+    base: &Url,
+    search: &CristinSearch,
+    observer: &SearchObserver,
+    outcome: &mut SearchOutcome,
+) -> Result<(), HarvestError> {
+    let (sink, planned) = (&observer.sink, &observer.search);
+    let mut url = search.request_url(base, 1);
+    let mut requested = HashSet::new();
+    let mut processed: u64 = 0;
+    // The page parsed last: its details are fetched and it is stored while the next page is.
+    let mut pending: Option<Vec<Record>> = None;
+    loop {
+        outcome.first_request.get_or_insert_with(|| url.clone());
+        requested.insert(url.to_string());
+        let (p, run) = (planned.clone(), observer.run.clone());
+        let fetch = client.get(&url, observer, move |ex| parse_exchange(ex, &p, &run));
+        let (result, stored) = tokio::join!(
+            fetch,
+            finish_page(client, base, search, observer, pending.take(), outcome)
+        );
+        stored?;
+        let page = result?;
+        if page.info.total.is_some() {
+            outcome.counts.reported = page.info.total;
+        }
+        for warning in &page.warnings {
+            sink.event(planned, Event::Warning(warning));
+        }
+        let room = search
+            .limit
+            .map_or(u64::MAX, |l| l.saturating_sub(processed));
+        let mut records = page.records;
+        records.truncate(usize::try_from(room).unwrap_or(usize::MAX));
+        processed += page.info.items as u64;
+        let next = search.next_request(base, &url, &page.info, processed);
+        pending = Some(records);
+        match next {
+            Some(next) if requested.contains(next.as_str()) => {
+                sink.event(
+                    planned,
+                    Event::Warning(
+                        "the server's next page is one already fetched; the search stops here",
+                    ),
+                );
+                break;
+            }
+            Some(next) => url = next,
+            None => break,
+        }
+    }
+    finish_page(client, base, search, observer, pending.take(), outcome).await
+}
+
+/// Fetches the details a page's records need, then stores the page.
+async fn finish_page(
+    client: &HttpClient,
+    base: &Url,
+    search: &CristinSearch,
+    observer: &SearchObserver,
+    records: Option<Vec<Record>>,
+    outcome: &mut SearchOutcome,
+) -> Result<(), HarvestError> {
+    let Some(mut records) = records else {
+        return Ok(());
+    };
+    fetch_details(client, base, search, observer, &mut records).await?;
+    let take = records.len();
+    super::store_page(observer, Some((records, take)), outcome).await
+}
+
+/// Fetches `GET /v2/results/{id}` for every record without an abstract, at most
+/// [`DETAIL_CONCURRENCY`] at once, and merges what comes back. A detail that fails after
+/// retries leaves its record as it is, with one warning; only a failure to record the
+/// evidence stops the search.
+async fn fetch_details(
+    client: &HttpClient,
+    base: &Url,
+    search: &CristinSearch,
+    observer: &SearchObserver,
+    records: &mut [Record],
+) -> Result<(), HarvestError> {
+    // UNCONFIRMED (API-FACTS §2.4): list items lack `summary`; the detail has it when the
+    // result has one. Items that already carry a summary are not asked for again.
+    let wanted: Vec<(usize, Url)> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.abstract_text.is_none() && r.other_abstracts.is_empty())
+        .filter_map(|(i, r)| Some((i, search.detail_url(base, r.source_id())?)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<Detail, HttpError>)>> = Mutex::new(Vec::new());
+    let (next, wanted_ref, results_ref) = (&next, &wanted, &results);
+    let worker = || async move {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some((i, url)) = wanted_ref.get(k) else {
+                break;
+            };
+            let result = client.get(url, observer, |ex| parse_detail(&ex.body)).await;
+            results_ref
+                .lock()
+                .expect("detail results")
+                .push((*i, result));
+        }
+    };
+    // DETAIL_CONCURRENCY workers pulling from one queue: bounded concurrency without
+    // spawning (the client is borrowed, not shared by `Arc`).
+    const _: () = assert!(DETAIL_CONCURRENCY == 4, "one worker per slot below");
+    tokio::join!(worker(), worker(), worker(), worker());
+    let mut results = results.into_inner().expect("detail results");
+    results.sort_by_key(|(i, _)| *i);
+    let (sink, planned) = (&observer.sink, &observer.search);
+    for (i, result) in results {
+        let record = &mut records[i];
+        match result {
+            Ok(detail) => {
+                if let Err(e) = merge_detail(record, detail) {
+                    let line = format!("result {}: detail not used: {e}", record.source_id());
+                    sink.event(planned, Event::Warning(&line));
+                }
+            }
+            Err(e @ HttpError::Record { .. }) => return Err(e.into()),
+            Err(e) => {
+                let line = format!(
+                    "result {} kept without its abstract: {e}",
+                    record.source_id()
+                );
+                sink.event(planned, Event::Warning(&line));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a list response (body and headers) into a page.
+fn parse_exchange(
+    ex: &HttpExchange,
+    planned: &PlannedSearch,
+    run: &str,
+) -> Result<CristinPage, String> {
+    let links: Vec<&str> = ex
+        .response_headers
+        .iter()
+        .filter(|(k, _)| k == "link")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let link = (!links.is_empty()).then(|| links.join(", "));
+    parse_page(
+        &ex.body,
+        link.as_deref(),
+        ex.header("x-total-count"),
+        planned,
+        run,
+        ex.time,
+    )
+}
+
+/// Parses a `/v2/results` response into records (the pure part of the harvester): the body
+/// (a bare JSON array), the `Link` header (all of them joined) and `X-Total-Count`.
+pub fn parse_page(
+    body: &[u8],
+    link: Option<&str>,
+    total: Option<&str>,
+    planned: &PlannedSearch,
+    run: &str,
+    retrieved: jiff::Timestamp,
+) -> Result<CristinPage, String> {
+    let items: Vec<&RawValue> =
+        serde_json::from_slice(body).map_err(|e| format!("not a Cristin result list: {e}"))?;
+    let mut records = Vec::with_capacity(items.len());
+    let mut warnings = Vec::new();
+    for (i, raw) in items.iter().enumerate() {
+        match convert_item(raw, planned, run, retrieved) {
+            Ok(r) => records.push(r),
+            Err(e) => warnings.push(format!("item {} skipped: {e}", i + 1)),
+        }
+    }
+    Ok(CristinPage {
+        info: PageInfo {
+            items: items.len(),
+            // UNCONFIRMED (API-FACTS §2.3): read by three clients, never recorded.
+            total: total.and_then(|t| t.trim().parse().ok()),
+            // UNCONFIRMED (API-FACTS §2.3): the RFC 8288 form is implied by a Python client.
+            has_link: link.is_some(),
+            next: link.and_then(link_next),
+        },
+        records,
+        warnings,
+    })
+}
+
+/// A `{lang: text}` language object; a plain string is accepted as text of unknown
+/// language (one client reads `journal.name` as a language object, the schema as a string).
+#[derive(Debug, Default)]
+struct LangText(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for LangText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => LangText(vec![(String::new(), s)]),
+            serde_json::Value::Object(map) => LangText(
+                map.into_iter()
+                    .filter_map(|(k, v)| match v {
+                        serde_json::Value::String(s) => Some((k, s)),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => LangText::default(),
+        })
+    }
+}
+
+/// A language code safe to use as a key: 2–3 ASCII letters, lower-cased.
+fn language_key(key: &str) -> Option<String> {
+    let k = key.trim();
+    ((2..=3).contains(&k.len()) && k.chars().all(|c| c.is_ascii_alphabetic()))
+        .then(|| k.to_ascii_lowercase())
+}
+
+/// The cleaned texts of a language object by language (unknown language under `""`).
+fn by_language(text: &LangText, clean: fn(&str) -> String) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (lang, value) in &text.0 {
+        let key = if lang.is_empty() {
+            Some(String::new())
+        } else {
+            language_key(lang)
+        };
+        if let (Some(key), Some(value)) = (key, non_empty(clean(value))) {
+            out.entry(key).or_insert(value);
+        }
+    }
+    out
+}
+
+/// Splits texts by language into the one to display and the others: the original language
+/// first, then English, Norwegian (nb, nn, no), then any (in code order).
+fn split_languages(
+    mut texts: BTreeMap<String, String>,
+    original: Option<&str>,
+) -> (Option<String>, BTreeMap<String, String>) {
+    let pick = original
+        .into_iter()
+        .chain(FALLBACK_LANGUAGES.iter().copied())
+        .find(|l| texts.contains_key(*l))
+        .map(str::to_string)
+        .or_else(|| texts.keys().next().cloned());
+    let display = pick.and_then(|k| texts.remove(&k));
+    texts.remove("");
+    (display, texts)
+}
+
+/// The first non-empty text of a language object, preferring `original`.
+fn one_text(text: &LangText, original: Option<&str>) -> Option<String> {
+    split_languages(by_language(text, clean_line), original).0
+}
+
+/// Reads a field as `T`, or as the default when it has another shape: one odd field never
+/// costs a record.
+fn loose<'de, D: serde::Deserializer<'de>, T: DeserializeOwned + Default>(
+    d: D,
+) -> Result<T, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
+}
+
+/// Reads an array element by element, skipping elements of another shape.
+fn loose_vec<'de, D: serde::Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Item {
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    cristin_result_id: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    url: Option<String>,
+    #[serde(deserialize_with = "loose")]
+    category: Category,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    original_language: Option<String>,
+    title: LangText,
+    result_title: LangText,
+    summary: LangText,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    year_published: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    year_printed: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    year_online: Option<String>,
+    #[serde(deserialize_with = "loose")]
+    contributors: Contributors,
+    #[serde(deserialize_with = "loose_vec")]
+    links: Vec<Link>,
+    #[serde(deserialize_with = "loose")]
+    journal: Option<Venue>,
+    #[serde(deserialize_with = "loose")]
+    channel: Option<Venue>,
+    #[serde(deserialize_with = "loose")]
+    series: Option<Venue>,
+    #[serde(deserialize_with = "loose")]
+    part_of: Option<Venue>,
+    #[serde(deserialize_with = "loose")]
+    event: Option<Venue>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    volume: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    issue: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    article_number: Option<String>,
+    #[serde(deserialize_with = "loose")]
+    pages: Pages,
+    #[serde(deserialize_with = "loose_vec")]
+    funding_sources: Vec<FundingSource>,
+    #[serde(deserialize_with = "loose")]
+    classification: Classification,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Category {
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    code: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Contributors {
+    #[serde(deserialize_with = "loose_vec")]
+    preview: Vec<Person>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Person {
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    first_name: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    surname: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Link {
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    url_type: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    url: Option<String>,
+}
+
+/// A journal, channel, series, event or host book: whatever names it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Venue {
+    name: LangText,
+    title: LangText,
+    #[serde(deserialize_with = "loose_vec")]
+    international_standard_numbers: Vec<StandardNumber>,
+}
+
+impl Venue {
+    fn label(&self, original: Option<&str>) -> Option<String> {
+        one_text(&self.name, original).or_else(|| one_text(&self.title, original))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StandardNumber {
+    #[serde(rename = "type", deserialize_with = "lenient::text_or_number")]
+    kind: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    value: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Pages {
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    from: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    to: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FundingSource {
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    funding_source_code: Option<String>,
+    #[serde(deserialize_with = "lenient::text_or_number")]
+    project_code: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Classification {
+    #[serde(deserialize_with = "loose_vec")]
+    keywords: Vec<Keyword>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Keyword {
+    name: LangText,
+}
+
+fn line(value: Option<&str>) -> Option<String> {
+    value.map(clean_line).and_then(non_empty)
+}
+
+fn year(value: Option<&str>) -> Option<i32> {
+    let y: i32 = value?.trim().parse().ok()?;
+    (1000..=9999).contains(&y).then_some(y)
+}
+
+fn keywords(item: &Item) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in &item.classification.keywords {
+        for text in by_language(&k.name, clean_line).into_values() {
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+fn funding(item: &Item) -> Vec<Funding> {
+    let mut out: Vec<Funding> = Vec::new();
+    for f in &item.funding_sources {
+        let Some(funder) = line(f.funding_source_code.as_deref()) else {
+            continue;
+        };
+        // Project codes are kept as given (`184951/I30` stays so): they are keys, not text.
+        let entry = Funding {
+            funder,
+            project: line(f.project_code.as_deref()),
+        };
+        if !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+/// Converts one list item (or a detail object) into a record.
+fn convert_item(
+    raw: &RawValue,
+    planned: &PlannedSearch,
+    run: &str,
+    retrieved: jiff::Timestamp,
+) -> Result<Record, String> {
+    let item: Item =
+        serde_json::from_str(raw.get()).map_err(|e| format!("unreadable item: {e}"))?;
+    let id = item
+        .cristin_result_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or("no cristin_result_id")?
+        .to_string();
+    let doi = item
+        .links
+        .iter()
+        .filter(|l| {
+            l.url_type
+                .as_deref()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("doi"))
+        })
+        .find_map(|l| l.url.as_deref().and_then(crate::text::normalize_doi));
+    let provenance = Provenance {
+        source: planned.spec.source.name().to_string(),
+        source_id: id.clone(),
+        run: run.to_string(),
+        query: Some(planned.name.clone()),
+        retrieved,
+        via: None,
+    };
+    let mut r = Record::new(provenance, doi.as_deref(), compact(raw));
+    let original = item.original_language.as_deref().and_then(language_key);
+    let titles = if item.title.0.is_empty() {
+        &item.result_title
+    } else {
+        &item.title
+    };
+    (r.title, r.other_titles) =
+        split_languages(by_language(titles, clean_line), original.as_deref());
+    (r.abstract_text, r.other_abstracts) =
+        split_languages(by_language(&item.summary, clean_block), original.as_deref());
+    r.authors = item
+        .contributors
+        .preview
+        .iter()
+        .map(|p| Author {
+            family: line(p.surname.as_deref()),
+            given: line(p.first_name.as_deref()),
+            name: None,
+            orcid: None,
+        })
+        .filter(|a| a.family.is_some() || a.given.is_some())
+        .collect();
+    r.year = year(item.year_published.as_deref())
+        .or_else(|| year(item.year_printed.as_deref()))
+        .or_else(|| year(item.year_online.as_deref()));
+    r.venue = [
+        &item.journal,
+        &item.channel,
+        &item.series,
+        &item.event,
+        &item.part_of,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|v| v.label(original.as_deref()));
+    r.volume = line(item.volume.as_deref());
+    r.issue = line(item.issue.as_deref());
+    r.pages = match (
+        line(item.pages.from.as_deref()),
+        line(item.pages.to.as_deref()),
+    ) {
+        (Some(f), Some(t)) if f != t => Some(format!("{f}-{t}")),
+        (Some(f), _) => Some(f),
+        (None, t) => t,
+    };
+    r.article_number = line(item.article_number.as_deref());
+    r.kind = line(item.category.code.as_deref());
+    r.language = original;
+    r.keywords = keywords(&item);
+    r.url = line(item.url.as_deref());
+    r.issn = item
+        .journal
+        .iter()
+        .chain(&item.series)
+        .flat_map(|v| &v.international_standard_numbers)
+        .filter(|n| {
+            n.kind
+                .as_deref()
+                .is_none_or(|k| !k.to_ascii_lowercase().contains("isbn"))
+        })
+        .filter_map(|n| line(n.value.as_deref()))
+        .collect();
+    r.ids.insert("cristin".into(), id);
+    r.funding = funding(&item);
+    Ok(r)
+}
+
+/// A detail response (`GET /v2/results/{id}`), parsed.
+#[derive(Debug)]
+pub struct Detail {
+    id: Option<String>,
+    original_language: Option<String>,
+    summaries: BTreeMap<String, String>,
+    funding: Vec<Funding>,
+    keywords: Vec<String>,
+    raw: Box<RawValue>,
+}
+
+/// Parses a detail response body.
+pub fn parse_detail(body: &[u8]) -> Result<Detail, String> {
+    let raw: Box<RawValue> =
+        serde_json::from_slice(body).map_err(|e| format!("not a Cristin result: {e}"))?;
+    if !raw.get().trim_start().starts_with('{') {
+        return Err("not a Cristin result: not a JSON object".into());
+    }
+    let item: Item =
+        serde_json::from_str(raw.get()).map_err(|e| format!("not a Cristin result: {e}"))?;
+    Ok(Detail {
+        id: item
+            .cristin_result_id
+            .as_deref()
+            .map(|s| s.trim().to_string()),
+        original_language: item.original_language.as_deref().and_then(language_key),
+        summaries: by_language(&item.summary, clean_block),
+        funding: funding(&item),
+        keywords: keywords(&item),
+        raw: compact(&raw),
+    })
+}
+
+/// Merges a detail into the record made from its list item: abstract in every language,
+/// funding and keywords added; the record's raw payload becomes the detail (the fuller
+/// object the record's fields can be read from again). Refused when the detail is for
+/// another result.
+pub fn merge_detail(record: &mut Record, detail: Detail) -> Result<(), String> {
+    if let Some(id) = &detail.id
+        && id != record.source_id()
+    {
+        return Err(format!(
+            "the server answered with result {}",
+            crate::text::for_terminal(id)
+        ));
+    }
+    let original = record.language.clone().or(detail.original_language.clone());
+    let (display, others) = split_languages(detail.summaries, original.as_deref());
+    if display.is_some() {
+        record.abstract_text = display;
+        record.other_abstracts = others;
+    }
+    for f in detail.funding {
+        if !record.funding.contains(&f) {
+            record.funding.push(f);
+        }
+    }
+    for k in detail.keywords {
+        if !record.keywords.contains(&k) {
+            record.keywords.push(k);
+        }
+    }
+    record.raw = detail.raw;
+    Ok(())
+}
+
+/// The item's JSON as received, unless it spans lines (a pretty-printed body): then compacted,
+/// since a record must fit on one JSON Lines line.
+fn compact(raw: &RawValue) -> Box<RawValue> {
+    if raw.get().contains(['\n', '\r']) {
+        let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
+        RawValue::from_string(value.to_string()).expect("valid JSON")
+    } else {
+        raw.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::{SearchSpec, SourceKind, SourceSearch};
+    use crate::testutil::shared_fixture;
+
+    fn spec(query: &str, limit: Option<u64>, options: serde_json::Value) -> SearchSpec {
+        let options: BTreeMap<String, serde_json::Value> = serde_json::from_value(options).unwrap();
+        SearchSpec {
+            source: SourceKind::Cristin,
+            query: query.into(),
+            filter: None,
+            limit,
+            options,
+        }
+    }
+
+    fn planned(spec: SearchSpec) -> PlannedSearch {
+        let search = spec.resolve().unwrap();
+        PlannedSearch {
+            ordinal: 1,
+            query_file: "queries/t.toml".into(),
+            name: "t".into(),
+            index: 1,
+            line: 1,
+            spec,
+            search,
+        }
+    }
+
+    fn cristin(p: &PlannedSearch) -> &CristinSearch {
+        match &p.search {
+            SourceSearch::Cristin(s) => s,
+            _ => panic!("not a Cristin search"),
+        }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/cristin")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn page_of(body: &[u8]) -> CristinPage {
+        let p = planned(spec("tildeling", None, serde_json::json!({})));
+        parse_page(body, None, None, &p, "run-1", jiff::Timestamp::UNIX_EPOCH).unwrap()
+    }
+
+    fn by_id<'a>(page: &'a CristinPage, id: &str) -> &'a Record {
+        page.records
+            .iter()
+            .find(|r| r.source_id() == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    }
+
+    #[test]
+    fn real_excerpt_items_convert() {
+        let body = shared_fixture(
+            "fixtures/cristin/results_summary-items_excerpt_institution-6064_2023.json",
+        );
+        let page = page_of(&body);
+        assert_eq!((page.info.items, page.records.len()), (2, 2));
+        assert!(page.warnings.is_empty());
+        let data = by_id(&page, "2107487");
+        assert!(
+            data.title
+                .as_deref()
+                .unwrap()
+                .starts_with("Replication Data for: No observed developmental effects")
+        );
+        assert_eq!(data.year, Some(2023), "years come as strings");
+        assert_eq!(data.kind.as_deref(), Some("OTHERPRODUCT"));
+        assert_eq!(data.language.as_deref(), Some("en"));
+        assert_eq!(data.authors.len(), 6);
+        assert_eq!(data.authors[3].family.as_deref(), Some("Sørensen"));
+        assert_eq!(data.authors[3].given.as_deref(), Some("Lisbet"));
+        // A DATA link is the data set's DOI, not necessarily the result's: never taken.
+        assert_eq!(data.doi, None);
+        assert_eq!(
+            data.id,
+            crate::model::RecordId::from_source("cristin", "2107487")
+        );
+        assert_eq!(data.ids["cristin"], "2107487");
+        assert_eq!(
+            data.url.as_deref(),
+            Some("https://api.cristin.no/v2/results/2107487")
+        );
+        assert_eq!(data.provenance.source, "cristin");
+        assert_eq!(data.provenance.query.as_deref(), Some("t"));
+        let interview = by_id(&page, "2112942");
+        assert_eq!(
+            interview.title.as_deref(),
+            Some("planet e: Tore für die Umwelt. Wie Fußball nachhaltig werden soll.")
+        );
+        assert_eq!(interview.language.as_deref(), Some("de"));
+        assert!(interview.other_titles.is_empty());
+        assert!(interview.raw.get().starts_with('{') && !interview.raw.get().contains('\n'));
+    }
+
+    #[test]
+    fn multilingual_titles_summaries_doi_journal_and_nfr_codes() {
+        let page = page_of(&fixture("results_page1.json"));
+        assert!(page.warnings.is_empty(), "{:?}", page.warnings);
+        let r = by_id(&page, "1800001");
+        assert_eq!(
+            r.title.as_deref(),
+            Some("Tildeling av helse- og omsorgstjenester i kommunene: bestiller–utfører-modellen")
+        );
+        assert_eq!(
+            r.other_titles["en"],
+            "Allocation of health and care services in municipalities: the purchaser–provider model"
+        );
+        assert!(
+            r.abstract_text
+                .as_deref()
+                .unwrap()
+                .starts_with("Artikkelen undersøker")
+        );
+        assert!(r.other_abstracts["en"].starts_with("The article examines"));
+        assert!(!r.abstract_text.as_deref().unwrap().contains('<'));
+        assert_eq!(r.doi.as_deref(), Some("10.5555/cristin.tfo.2019.7.2.3"));
+        assert_eq!(
+            r.id,
+            crate::model::RecordId::from_doi("10.5555/cristin.tfo.2019.7.2.3")
+        );
+        assert_eq!(r.venue.as_deref(), Some("Tidsskrift for omsorgsforskning"));
+        assert_eq!(r.issn, ["2387-5984"]);
+        assert_eq!(
+            (r.volume.as_deref(), r.issue.as_deref(), r.pages.as_deref()),
+            (Some("7"), Some("2"), Some("112-127"))
+        );
+        assert_eq!(r.year, Some(2019));
+        assert_eq!(r.kind.as_deref(), Some("ARTICLE"));
+        assert_eq!(
+            r.funding,
+            [
+                Funding {
+                    funder: "NFR".into(),
+                    project: Some("256599".into())
+                },
+                Funding {
+                    funder: "NFR".into(),
+                    project: Some("184951/I30".into())
+                },
+            ]
+        );
+        assert_eq!(
+            r.keywords,
+            ["allocation", "tildeling", "kommunehelsetjenester"]
+        );
+    }
+
+    #[test]
+    fn nfd_text_becomes_nfc_and_journal_name_may_be_a_language_map() {
+        let page = page_of(&fixture("results_page1.json"));
+        let r = by_id(&page, "1800002");
+        let title = r.title.as_deref().unwrap();
+        assert_eq!(
+            title,
+            "Kvalitet i hjemmetjenesten: pårørendes og brukeres opplevelser i Ålesund"
+        );
+        assert_eq!(crate::text::nfc(title), title);
+        let raw_title =
+            serde_json::from_str::<serde_json::Value>(r.raw.get()).unwrap()["title"]["nb"]
+                .as_str()
+                .unwrap()
+                .to_string();
+        assert_ne!(
+            raw_title, title,
+            "the raw payload keeps the NFD text as sent"
+        );
+        assert_eq!(r.venue.as_deref(), Some("Nordisk sygeplejeforskning"));
+        assert_eq!(
+            r.abstract_text, None,
+            "no summary in the list: a detail is needed"
+        );
+        assert_eq!(r.year, Some(2021));
+    }
+
+    #[test]
+    fn result_title_is_the_fallback_and_other_venues_count() {
+        let page = page_of(&fixture("results_page1.json"));
+        let r = by_id(&page, "1800003");
+        assert_eq!(
+            r.title.as_deref(),
+            Some("Bestiller–utførermodeller i norske kommuner: en kartlegging")
+        );
+        assert_eq!(r.venue.as_deref(), Some("NOVA Rapport"));
+        assert_eq!(r.kind.as_deref(), Some("REPORT"));
+        // Original language nn without an nn title: English is preferred over the rest.
+        let r = by_id(&page, "1800004");
+        assert_eq!(r.title.as_deref(), Some("Care in the municipality"));
+        assert_eq!(r.other_titles["sv"], "Omsorg i kommunen");
+        assert_eq!(r.pages.as_deref(), Some("45"));
+        assert_eq!(r.venue.as_deref(), Some("Nordisk konferanse om velferd"));
+    }
+
+    #[test]
+    fn odd_shapes_and_bad_items() {
+        let body = br#"[
+            {"cristin_result_id": 42, "title": {"nb": "Tall som id"}, "year_published": 2020,
+             "journal": {"name": {"en": "Map Journal", "nb": "Kart"}}, "original_language": "nb",
+             "contributors": "not an object", "links": [7, {"url_type": "doi", "url": "doi:10.5555/X"}],
+             "funding_sources": [{"funding_source_code": "NFR", "project_code": 300001}, "junk"]},
+            {"title": {"nb": "Uten id"}},
+            {"cristin_result_id": "../../etc", "title": {"nb": "Farlig id"}},
+            "not an object"
+        ]"#;
+        let page = page_of(body);
+        assert_eq!(page.info.items, 4);
+        assert_eq!(page.records.len(), 1);
+        assert_eq!(page.warnings.len(), 3);
+        assert!(page.warnings[0].contains("item 2 skipped: no cristin_result_id"));
+        let r = &page.records[0];
+        assert_eq!(r.source_id(), "42");
+        assert_eq!(r.year, Some(2020));
+        assert_eq!(r.venue.as_deref(), Some("Kart"), "original language first");
+        assert_eq!(r.doi.as_deref(), Some("10.5555/x"));
+        assert_eq!(r.funding[0].project.as_deref(), Some("300001"));
+        assert!(r.authors.is_empty());
+        assert!(page_of(b"[]").records.is_empty());
+        let p = planned(spec("x", None, serde_json::json!({})));
+        let t = jiff::Timestamp::UNIX_EPOCH;
+        assert!(parse_page(b"[{\"cristin_result_id\":", None, None, &p, "r", t).is_err());
+        assert!(parse_page(b"{\"results\": []}", None, None, &p, "r", t).is_err());
+    }
+
+    #[test]
+    fn detail_adds_summaries_funding_and_keywords() {
+        let page = page_of(&fixture("results_page1.json"));
+        let mut r = by_id(&page, "1800002").clone();
+        let detail = parse_detail(&fixture("result_1800002.json")).unwrap();
+        merge_detail(&mut r, detail).unwrap();
+        assert!(
+            r.abstract_text
+                .as_deref()
+                .unwrap()
+                .starts_with("Studien beskriver hvordan brukere og pårørende")
+        );
+        assert!(r.other_abstracts["en"].starts_with("The study describes"));
+        assert_eq!(
+            r.funding,
+            [Funding {
+                funder: "NFR".into(),
+                project: Some("273714".into())
+            }]
+        );
+        assert!(r.keywords.contains(&"hjemmetjenester".to_string()));
+        assert!(r.raw.get().contains("\"summary\""));
+        // A detail for another result is refused.
+        let mut other = by_id(&page, "1800003").clone();
+        let detail = parse_detail(&fixture("result_1800002.json")).unwrap();
+        let before = other.clone();
+        assert!(merge_detail(&mut other, detail).is_err());
+        assert_eq!(other.abstract_text, before.abstract_text);
+        assert!(other.funding.is_empty());
+        assert_eq!(other.raw.get(), before.raw.get());
+        assert!(parse_detail(b"[]").is_err());
+        assert!(parse_detail(b"<html>").is_err());
+    }
+
+    #[test]
+    fn link_headers() {
+        assert_eq!(
+            link_next(
+                r#"<https://api.cristin.no/v2/results?title=a&page=2&per_page=5>; rel="next""#
+            )
+            .as_deref(),
+            Some("https://api.cristin.no/v2/results?title=a&page=2&per_page=5")
+        );
+        let many = r#"<https://x/v2/results?page=1>; rel="prev", <https://x/v2/results?q=a,b&page=3>; rel="next", <https://x/v2/results?page=9>; rel="last""#;
+        assert_eq!(
+            link_next(many).as_deref(),
+            Some("https://x/v2/results?q=a,b&page=3")
+        );
+        assert_eq!(
+            link_next(r#"</v2/results?page=4>;rel=next"#).as_deref(),
+            Some("/v2/results?page=4")
+        );
+        assert_eq!(
+            link_next(r#"<https://x/?page=2>; title="a;b"; REL="Next Last""#).as_deref(),
+            Some("https://x/?page=2")
+        );
+        assert_eq!(link_next(r#"<https://x/?page=1>; rel="prev""#), None);
+        assert_eq!(link_next(""), None);
+        assert_eq!(link_next("<broken"), None);
+    }
+
+    #[test]
+    fn request_urls_and_paging() {
+        let base = crate::sources::parse_base_url("https://api.cristin.no").unwrap();
+        let p = planned(spec(
+            "tjenestetildeling",
+            Some(30),
+            serde_json::json!({"published_since": 2010, "funding_source": "NFR", "project_code": 256599, "lang": ["nb", "en"]}),
+        ));
+        let first = p.search.first_request(&base);
+        assert_eq!(
+            first.as_str(),
+            "https://api.cristin.no/v2/results?title=tjenestetildeling&funding_source=NFR&lang=nb%2Cen&project_code=256599&published_since=2010&page=1&per_page=30"
+        );
+        let s = cristin(&p);
+        assert_eq!(
+            s.detail_url(&base, "1800002").unwrap().as_str(),
+            "https://api.cristin.no/v2/results/1800002?lang=nb%2Cen"
+        );
+        assert_eq!(s.detail_url(&base, "12/../x"), None);
+
+        let proxied = crate::sources::parse_base_url("http://127.0.0.1:9/cristin").unwrap();
+        let big = planned(spec("x", None, serde_json::json!({})));
+        let s = cristin(&big);
+        let first = s.request_url(&proxied, 1);
+        assert_eq!(
+            first.as_str(),
+            "http://127.0.0.1:9/cristin/v2/results?title=x&page=1&per_page=1000"
+        );
+        // Link: its query, below our own base (never another host).
+        let info = |items, total, next: Option<&str>, has_link| PageInfo {
+            items,
+            total,
+            has_link,
+            next: next.map(str::to_string),
+        };
+        let next = s.next_request(
+            &proxied,
+            &first,
+            &info(
+                1000,
+                Some(5000),
+                Some("https://evil.example/v2/results?title=x&page=2&per_page=1000"),
+                true,
+            ),
+            1000,
+        );
+        assert_eq!(
+            next.unwrap().as_str(),
+            "http://127.0.0.1:9/cristin/v2/results?title=x&page=2&per_page=1000"
+        );
+        // A Link header without rel="next" is the last page, even when short of the total.
+        assert_eq!(
+            s.next_request(&proxied, &first, &info(1000, Some(5000), None, true), 1000),
+            None
+        );
+        // No Link: page + 1 until the total, or a short page when there is no total.
+        let next = s
+            .next_request(&proxied, &first, &info(1000, Some(5000), None, false), 1000)
+            .unwrap();
+        assert!(next.as_str().ends_with("page=2&per_page=1000"), "{next}");
+        assert_eq!(
+            s.next_request(&proxied, &first, &info(1000, Some(1000), None, false), 1000),
+            None
+        );
+        assert!(
+            s.next_request(&proxied, &first, &info(1000, None, None, false), 1000)
+                .is_some()
+        );
+        assert_eq!(
+            s.next_request(&proxied, &first, &info(999, None, None, false), 999),
+            None
+        );
+        // A server that serves fewer than asked, with a total: go on.
+        assert!(
+            s.next_request(&proxied, &first, &info(500, Some(5000), None, false), 500)
+                .is_some()
+        );
+        // Empty pages and the limit always stop.
+        assert_eq!(
+            s.next_request(
+                &proxied,
+                &first,
+                &info(0, Some(5000), Some("?page=2"), true),
+                1000
+            ),
+            None
+        );
+        let limited = planned(spec("x", Some(1500), serde_json::json!({"per_page": 1000})));
+        assert_eq!(
+            cristin(&limited)
+                .next_request(&proxied, &first, &info(1000, Some(5000), None, false), 1000)
+                .map(|u| u.to_string()),
+            Some("http://127.0.0.1:9/cristin/v2/results?title=x&page=2&per_page=1000".into())
+        );
+        assert_eq!(
+            cristin(&limited).next_request(
+                &proxied,
+                &first,
+                &info(1000, Some(5000), None, false),
+                1500
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn options_are_validated() {
+        let err =
+            |query: &str, opts: serde_json::Value| spec(query, None, opts).resolve().unwrap_err();
+        assert!(err("x", serde_json::json!({"per_page": 5000})).contains("1 to 1000"));
+        assert!(err("x", serde_json::json!({"per_page": 0})).contains("1 to 1000"));
+        let unknown = err("x", serde_json::json!({"rows": 10}));
+        assert!(
+            unknown.contains("unknown key `rows` for a cristin search"),
+            "{unknown}"
+        );
+        assert!(
+            unknown.contains("published_since") && unknown.contains("project_code"),
+            "{unknown}"
+        );
+        assert!(err("x", serde_json::json!({"published_since": "2010-01-01"})).contains("year"));
+        assert!(
+            err(
+                "x",
+                serde_json::json!({"published_since": 2020, "published_before": 2010})
+            )
+            .contains("after")
+        );
+        assert!(err("x", serde_json::json!({"project_code": "256599"})).contains("funding_source"));
+        assert!(err("x", serde_json::json!({"lang": "norsk"})).contains("two-letter"));
+        assert!(err("x", serde_json::json!({"doi": ""})).contains("empty"));
+        assert!(err("", serde_json::json!({})).contains("the search is empty"));
+        assert!(
+            err("  ", serde_json::json!({"lang": "nb", "per_page": 10}))
+                .contains("the search is empty")
+        );
+        assert!(
+            spec(
+                "",
+                None,
+                serde_json::json!({"funding_source": "NFR", "project_code": "256599"})
+            )
+            .resolve()
+            .is_ok()
+        );
+        assert!(
+            spec("", None, serde_json::json!({"contributor": "Ødegård"}))
+                .resolve()
+                .is_ok()
+        );
+
+        let with_filter = |filter: &str| SearchSpec {
+            filter: Some(filter.into()),
+            ..spec("x", Some(10), serde_json::json!({"category": "ARTICLE"}))
+        };
+        let SourceSearch::Cristin(s) = with_filter("issn=1234-5678&unit=185.53.18.10")
+            .resolve()
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert_eq!(s.per_page, 10, "the limit sets the page size");
+        assert!(s.params.contains(&("issn".into(), "1234-5678".into())));
+        assert!(
+            with_filter("page=3")
+                .resolve()
+                .unwrap_err()
+                .contains("set by litscope")
+        );
+        assert!(
+            with_filter("category=REPORT")
+                .resolve()
+                .unwrap_err()
+                .contains("both")
+        );
+        assert!(
+            with_filter("title=y")
+                .resolve()
+                .unwrap_err()
+                .contains("both")
+        );
+    }
+}
