@@ -2,6 +2,7 @@
 //! environment (every base URL pointing at a closed local port unless a test sets one), and
 //! readers for what the binary wrote.
 
+pub mod cristin;
 pub mod crossref;
 pub mod server;
 
@@ -55,6 +56,11 @@ impl TestWorkspace {
     /// Points Crossref at a local server.
     pub fn crossref(&mut self, url: &str) -> &mut Self {
         self.env("LITSCOPE_CROSSREF_URL", url)
+    }
+
+    /// Points Cristin at a local server.
+    pub fn cristin(&mut self, url: &str) -> &mut Self {
+        self.env("LITSCOPE_CRISTIN_URL", url)
     }
 
     pub fn write(&self, rel: &str, content: &str) {
