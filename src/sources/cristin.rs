@@ -328,7 +328,9 @@ pub fn link_next(header: &str) -> Option<String> {
             .find('<')
             .map_or(after.len(), |i| close + 1 + i);
         // The parameters up to the next link, without the `,` that separates links.
-        let params = after[close + 1..params_end].trim_end().trim_end_matches(',');
+        let params = after[close + 1..params_end]
+            .trim_end()
+            .trim_end_matches(',');
         let is_next = params.split(';').any(|p| {
             let Some((name, value)) = p.split_once('=') else {
                 return false;
