@@ -335,6 +335,36 @@ fn default_limits_hold_with_detail_requests_in_flight() {
     assert!(server.max_in_flight() <= 2, "{}", server.max_in_flight());
 }
 
+#[test]
+fn details_overlap_up_to_the_detail_concurrency() {
+    // 12 details of 150 ms each, the server allowing 4 in flight: 4 at a time, not one.
+    let mut items = synthetic_items(12, "c");
+    for item in &mut items {
+        item.as_object_mut().unwrap().remove("summary");
+    }
+    let server = serve(Mock::new(
+        items,
+        HashMap::new(),
+        Options {
+            detail_delay: Duration::from_millis(150),
+            ..Default::default()
+        },
+    ));
+    let ws = workspace_with(&server, &query("q", ""));
+    let started = std::time::Instant::now();
+    ws.ok(&["harvest"]);
+    let elapsed = started.elapsed();
+    let records = ws.records("cristin");
+    assert_eq!(records.len(), 12);
+    assert!(records.iter().all(|r| r["abstract"].is_string()));
+    assert_eq!(details(&server).len(), 12);
+    assert_eq!(server.max_in_flight(), 4, "details run four at a time");
+    assert!(
+        elapsed < Duration::from_millis(12 * 150),
+        "details were fetched one by one ({elapsed:?})"
+    );
+}
+
 /// A server that answers the first `fail` requests with `failure`, then as the fixture mock.
 fn flaky(fail: usize, failure: impl Fn() -> Reply + Send + Sync + 'static) -> Server {
     let mock = Mock::fixtures(Options::default());

@@ -78,6 +78,8 @@ pub struct Options {
     pub total: bool,
     /// Delay of every list page.
     pub delay: Duration,
+    /// Delay of every detail.
+    pub detail_delay: Duration,
     /// Result ids whose detail request fails with 503 for ever.
     pub failing_details: HashSet<String>,
     /// Headers on every response. By default generous `x-rate-limit-*` headers, which the
@@ -101,6 +103,7 @@ impl Default for Options {
             link: true,
             total: true,
             delay: Duration::ZERO,
+            detail_delay: Duration::ZERO,
             failing_details: HashSet::new(),
             headers: fast_headers(),
         }
@@ -142,7 +145,7 @@ impl Mock {
             self.list(req).delayed(self.options.delay)
         } else {
             match req.path.strip_prefix("/v2/results/") {
-                Some(id) => self.detail(id),
+                Some(id) => self.detail(id).delayed(self.options.detail_delay),
                 None => not_found(),
             }
         };
