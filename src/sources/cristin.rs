@@ -452,6 +452,10 @@ async fn finish_page(
 /// [`DETAIL_CONCURRENCY`] at once, and merges what comes back. A detail that fails after
 /// retries leaves its record as it is, with one warning; only a failure to record the
 /// evidence stops the search.
+///
+/// A resumed search asks again for the details of records stored before the interruption
+/// (the store then skips them). That costs requests, but keeps every complete recording
+/// self-sufficient: `--offline` replays it into an empty corpus with every abstract.
 async fn fetch_details(
     client: &HttpClient,
     base: &Url,

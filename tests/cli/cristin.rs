@@ -302,6 +302,28 @@ fn bad_options_are_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn dry_run_shows_the_request_and_sends_nothing() {
+    let server = serve(Mock::fixtures(Options::default()));
+    let ws = workspace_with(
+        &server,
+        &query(
+            "q",
+            "funding_source = \"NFR\"\nproject_code = 256599\npublished_since = 2010\nlimit = 50",
+        ),
+    );
+    let out = ws.ok(&["harvest", "--dry-run"]);
+    assert!(server.requests().is_empty());
+    let text = crate::common::stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "cristin q#1  GET {}/v2/results?title=tildeling&funding_source=NFR&project_code=256599&published_since=2010&page=1&per_page=50",
+            server.url()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn default_limits_hold_with_detail_requests_in_flight() {
     // No limit headers: litscope's own Cristin limits (2 in flight, 5 a second) apply to list
     // and detail requests alike.
