@@ -387,6 +387,8 @@ pub(crate) async fn harvest(
     let mut url = search.request_url(base, 1);
     let mut requested = HashSet::new();
     let mut processed: u64 = 0;
+    // The ids of the previous page: a server that ignores `page` must not loop for ever.
+    let mut last_ids: Vec<String> = Vec::new();
     // The page parsed last: its details are fetched and it is stored while the next page is.
     let mut pending: Option<Vec<Record>> = None;
     loop {
@@ -406,6 +408,19 @@ pub(crate) async fn harvest(
         for warning in &page.warnings {
             sink.event(planned, Event::Warning(warning));
         }
+        let ids: Vec<String> = page
+            .records
+            .iter()
+            .map(|r| r.source_id().to_string())
+            .collect();
+        if !ids.is_empty() && ids == last_ids {
+            sink.event(
+                planned,
+                Event::Warning("the server sent the same page twice; the search stops here"),
+            );
+            break;
+        }
+        last_ids = ids;
         let room = search
             .limit
             .map_or(u64::MAX, |l| l.saturating_sub(processed));
@@ -1244,6 +1259,30 @@ mod tests {
         let t = jiff::Timestamp::UNIX_EPOCH;
         assert!(parse_page(b"[{\"cristin_result_id\":", None, None, &p, "r", t).is_err());
         assert!(parse_page(b"{\"results\": []}", None, None, &p, "r", t).is_err());
+    }
+
+    #[test]
+    fn hostile_text_is_cleaned_and_odd_language_keys_dropped() {
+        let body = r#"[{"cristin_result_id": "7", "original_language": "NB",
+            "title": {"NB": "Tilla\u030at \u001b[31mr\u00f8dt\u001b[0m <i>og</i>  bla\u030att\u0007",
+                      "en": "  ", "x<y": "Nope", "de": 5},
+            "summary": {"nb": "<p>F\u00f8rste\u001b]0;owned\u0007 avsnitt &amp; mer.</p><p>Andre.</p>"},
+            "contributors": {"preview": [{"first_name": "\u00c5se\u202e", "surname": "\u00d8deg\u00e5rd"}, {}]}}]"#;
+        let page = page_of(body.as_bytes());
+        let r = &page.records[0];
+        assert_eq!(r.title.as_deref(), Some("Tillåt rødt og blått"));
+        assert!(r.other_titles.is_empty(), "{:?}", r.other_titles);
+        assert_eq!(r.language.as_deref(), Some("nb"));
+        assert_eq!(
+            r.abstract_text.as_deref(),
+            Some("Første avsnitt & mer.\n\nAndre.")
+        );
+        assert_eq!(r.authors.len(), 1);
+        assert_eq!(r.authors[0].given.as_deref(), Some("Åse"));
+        assert!(
+            r.raw.get().contains(r"\u001b"),
+            "the raw payload keeps what was sent"
+        );
     }
 
     #[test]

@@ -272,6 +272,28 @@ fn a_failed_detail_keeps_the_record_with_one_warning() {
 }
 
 #[test]
+fn a_server_that_ignores_page_does_not_loop() {
+    // Full pages, no Link, no total, and always the same two items.
+    let page = serde_json::to_string(&crate::common::cristin::fixture_items()[..2]).unwrap();
+    let server = Server::start(move |r| {
+        if r.path == "/v2/results" {
+            Reply::json(200, page.clone())
+        } else {
+            crate::common::cristin::not_found()
+        }
+    });
+    let ws = workspace_with(&server, &query("q", "per_page = 2"));
+    let out = ws.ok(&["harvest"]);
+    assert_eq!(lists(&server).len(), 2);
+    assert_eq!(ws.records("cristin").len(), 2);
+    assert!(
+        stderr(&out).contains("the server sent the same page twice"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn zero_results() {
     let server = Server::start(|_| Reply::json(200, "[]").header("x-total-count", "0"));
     let ws = workspace_with(&server, &query("nothing", ""));
