@@ -327,6 +327,8 @@ pub(super) fn convert_item(
         split_languages(by_language(titles, clean_line), original.as_deref());
     (r.abstract_text, r.other_abstracts) =
         split_languages(by_language(&item.summary, clean_block), original.as_deref());
+    // UNCONFIRMED how many names the preview holds (the schema says at most 6; see
+    // ASSUMPTIONS): longer author lists are cut, `/v2/results/{id}/contributors` is not asked.
     r.authors = item
         .contributors
         .preview

@@ -51,15 +51,24 @@ const MANAGED_PARAMS: &[&str] = &["page", "per_page"];
 /// Keys a Cristin search accepts in a query file (besides `source`).
 const KNOWN_KEYS: &str = "query, filter, limit, contributor, doi, published_since, published_before, funding_source, project_code, institution, category, lang, per_page";
 
-/// What this module assumes without evidence (`API-FACTS.md` marks each UNCONFIRMED).
-/// Kept here, in one list, so a reviewer can weigh them; each is also commented where used.
+/// What this source assumes without evidence (`API-FACTS.md` marks each UNCONFIRMED). Kept
+/// here, in one list, so a reviewer can weigh them; the code that relies on one says so with
+/// an `UNCONFIRMED` comment.
 pub const ASSUMPTIONS: &[&str] = &[
-    "the Link header is RFC 8288 `<url>; rel=\"next\"` (only implied by a Python client)",
-    "an empty result is `[]` with `X-Total-Count: 0` (faked by NVA's tests, not recorded)",
-    "Cristin's default `per_page` is unknown, so litscope always sends `per_page`",
-    "a `lang` list keeps the original language too; without `lang` only the original language comes",
-    "list items lack `summary` (the list schema allows it); a detail request fills it in",
-    "rate limits: none documented; litscope starts at 2 requests in flight, 5 per second",
+    // §2.3; `link_next`, `CristinSearch::next_request`.
+    "the Link header has the RFC 8288 form `<url>; rel=\"next\"` (implied by one Python client, never recorded)",
+    // §2.3; `parse_page` (any empty array ends the search anyway).
+    "zero hits come as `[]` with `X-Total-Count: 0` (faked by NVA's tests, never recorded)",
+    // §2.2; `SourceSearch::server_defaults` is empty for Cristin.
+    "the server's default `per_page` is unknown, so litscope always sends `per_page`",
+    // §2.2, §2.4; `lang` is only passed on.
+    "without `lang` only the original language comes; with it, the listed languages (whether the original one is always kept is unknown)",
+    // §2.2; `CristinSearch::from_spec`.
+    "`title=` searches titles only (whether it also matches abstracts is unknown)",
+    // §2.4; `item::convert_item` takes authors from `contributors.preview` only.
+    "`contributors.preview` holds only the first few names (the schema says at most 6)",
+    // §2.6; `SourceKind::initial_limits`.
+    "no rate limits are documented: litscope starts at 2 requests in flight and 5 a second",
 ];
 
 /// A Cristin search, validated.
@@ -112,6 +121,7 @@ impl CristinSearch {
         let mut params: Vec<(String, String)> = Vec::new();
         let query = spec.query.trim();
         if !query.is_empty() {
+            // UNCONFIRMED whether `title` also matches abstracts (see ASSUMPTIONS).
             params.push(("title".into(), query.to_string()));
         }
         let mut lang = None;
@@ -319,6 +329,8 @@ fn with_page(url: &Url, page: u32) -> Url {
 
 /// The `rel="next"` target of an RFC 8288 `Link` header value (several headers joined with
 /// `, `). Targets may hold commas; `rel` may list several relations (`rel="next last"`).
+/// UNCONFIRMED that Cristin uses this form (see [`ASSUMPTIONS`]); a header this cannot read
+/// gives no next link, and the search ends at the first page whose Link it cannot follow.
 pub fn link_next(header: &str) -> Option<String> {
     let mut rest = header;
     while let Some(open) = rest.find('<') {
@@ -479,8 +491,8 @@ async fn fetch_details(
     observer: &SearchObserver,
     records: &mut [Record],
 ) -> Result<(), HarvestError> {
-    // UNCONFIRMED (API-FACTS §2.4): list items lack `summary`; the detail has it when the
-    // result has one. Items that already carry a summary are not asked for again.
+    // List items lack `summary` unless the server includes it (API-FACTS §2.4: only details
+    // and `fields=all` carry it); items that already carry one are not asked for again.
     let wanted: Vec<(usize, Url)> = records
         .iter()
         .enumerate()
@@ -581,9 +593,10 @@ pub fn parse_page(
     Ok(CristinPage {
         info: PageInfo {
             items: items.len(),
-            // UNCONFIRMED (API-FACTS §2.3): read by three clients, never recorded.
+            // Read by three clients and named in the API's own documentation (§2.3).
             total: total.and_then(|t| t.trim().parse().ok()),
-            // UNCONFIRMED (API-FACTS §2.3): the RFC 8288 form is implied by a Python client.
+            // UNCONFIRMED (API-FACTS §2.3): the RFC 8288 form is implied by a Python client;
+            // zero hits as `[]` + `X-Total-Count: 0` likewise (see ASSUMPTIONS).
             has_link: link.is_some(),
             next: link.and_then(link_next),
         },
