@@ -273,11 +273,13 @@ impl CristinSearch {
 
     /// The request after `current`, given what its page said; `None` when the search is done.
     ///
-    /// With a `Link` header, its `rel="next"` target decides (absent: last page). The target's
-    /// query is sent below litscope's own base URL and path, so a proxy or test base stays in
-    /// use and a hostile link cannot send requests elsewhere. Without a `Link` header the
-    /// search asks for `page + 1` unless the total is reached or, with no total, the page was
-    /// short. An empty page, the limit and the reported total always end it.
+    /// A `rel="next"` link decides first: its query is sent below litscope's own base URL
+    /// and path, so a proxy or test base stays in use and a hostile link cannot send requests
+    /// elsewhere. A `Link` header without one marks the last page — unless `X-Total-Count`
+    /// says there is more: missing records cost a review more than one request that comes
+    /// back empty, so the search then asks for `page + 1`. Without a `Link` header it asks for
+    /// `page + 1` unless the total is reached or, with no total, the page was short. An empty
+    /// page, the limit and the reported total always end it.
     pub fn next_request(
         &self,
         base: &Url,
@@ -291,11 +293,13 @@ impl CristinSearch {
         {
             return None;
         }
-        if page.has_link {
-            let target = current.join(page.next.as_deref()?).ok()?;
+        if let Some(target) = page.next.as_deref().and_then(|n| current.join(n).ok()) {
             let mut next = base.join("v2/results").expect("base URL ends with a slash");
             next.set_query(target.query());
             return Some(next);
+        }
+        if page.has_link && page.total.is_none() {
+            return None;
         }
         if page.total.is_none() && (page.items as u64) < u64::from(self.per_page) {
             return None;
@@ -370,7 +374,7 @@ pub struct PageInfo {
     pub items: usize,
     /// `X-Total-Count`.
     pub total: Option<u64>,
-    /// True when the response had a `Link` header at all.
+    /// True when the response had a readable `Link` header (one with a `<target>`).
     pub has_link: bool,
     /// Its `rel="next"` target, as sent.
     pub next: Option<String>,
@@ -597,7 +601,8 @@ pub fn parse_page(
             total: total.and_then(|t| t.trim().parse().ok()),
             // UNCONFIRMED (API-FACTS §2.3): the RFC 8288 form is implied by a Python client;
             // zero hits as `[]` + `X-Total-Count: 0` likewise (see ASSUMPTIONS).
-            has_link: link.is_some(),
+            // A header without any `<target>` is unreadable: paging falls back to numbers.
+            has_link: link.is_some_and(|l| l.contains('<') && l.contains('>')),
             next: link.and_then(link_next),
         },
         records,
@@ -686,6 +691,16 @@ mod tests {
         assert_eq!(link_next(r#"<https://x/?page=1>; rel="prev""#), None);
         assert_eq!(link_next(""), None);
         assert_eq!(link_next("<broken"), None);
+        // An unreadable Link header counts as none (paging falls back to page numbers).
+        let p = planned(spec("x", None, serde_json::json!({})));
+        let t = jiff::Timestamp::UNIX_EPOCH;
+        let page = parse_page(b"[]", Some("page=2; rel=next"), Some(" 17 "), &p, "r", t).unwrap();
+        assert_eq!(
+            (page.info.has_link, page.info.next, page.info.total),
+            (false, None, Some(17))
+        );
+        let page = parse_page(b"[]", Some(r#"<?page=1>; rel="first""#), None, &p, "r", t).unwrap();
+        assert!(page.info.has_link);
     }
 
     #[test]
@@ -738,11 +753,16 @@ mod tests {
             next.unwrap().as_str(),
             "http://127.0.0.1:9/cristin/v2/results?title=x&page=2&per_page=1000"
         );
-        // A Link header without rel="next" is the last page, even when short of the total.
+        // A Link header without rel="next" is the last page; if the total says there is
+        // more, the next page number is asked for all the same.
         assert_eq!(
-            s.next_request(&proxied, &first, &info(1000, Some(5000), None, true), 1000),
+            s.next_request(&proxied, &first, &info(1000, None, None, true), 1000),
             None
         );
+        let next = s
+            .next_request(&proxied, &first, &info(1000, Some(5000), None, true), 1000)
+            .unwrap();
+        assert!(next.as_str().ends_with("page=2&per_page=1000"), "{next}");
         // No Link: page + 1 until the total, or a short page when there is no total.
         let next = s
             .next_request(&proxied, &first, &info(1000, Some(5000), None, false), 1000)
