@@ -495,6 +495,29 @@ fn retries_503_then_gives_up_with_one_error_line_keeping_what_it_had() {
 }
 
 #[test]
+fn a_refused_request_is_one_clear_line_and_not_retried() {
+    // Cristin's error body format is UNCONFIRMED (API-FACTS §2.6): any body will do.
+    let server = Server::start(|_| Reply::text(400, "text/plain", "Unknown parameter: colour"));
+    let ws = workspace_with(&server, &query("q", ""));
+    ws.write("queries/q.toml", &query("q", "filter = \"colour=red\""));
+    let out = ws.run(&["harvest"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].contains(&format!(
+            "GET {}/v2/results?title=tildeling&colour=red",
+            server.url()
+        )) && errors[0].contains("HTTP 400 Bad Request: Unknown parameter: colour"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(server.requests().len(), 1, "400 is not retried");
+    assert_eq!(ws.runlog()[0]["status"], "failed");
+}
+
+#[test]
 fn connection_reset_is_retried() {
     let server = flaky(2, || Reply::Reset);
     let ws = workspace_with(&server, &query("q", ""));
