@@ -294,6 +294,39 @@ fn a_server_that_ignores_page_does_not_loop() {
 }
 
 #[test]
+fn a_detail_asking_to_wait_too_long_stops_the_search_before_the_page_is_stored() {
+    let mock = Mock::fixtures(Options::default());
+    let angry = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let server = Server::start({
+        let angry = angry.clone();
+        move |r| {
+            if r.path == "/v2/results/1800002" && angry.load(Ordering::SeqCst) {
+                too_many().header("retry-after", "3600")
+            } else {
+                mock.handle(r)
+            }
+        }
+    });
+    let ws = workspace_with(&server, &query("q", ""));
+    let out = ws.run(&["harvest"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the server asks to wait 3600s (Retry-After)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        ws.records("cristin").is_empty(),
+        "no record is stored without the abstract its rerun would skip"
+    );
+    angry.store(false, Ordering::SeqCst);
+    ws.ok(&["harvest"]);
+    let records = ws.records("cristin");
+    assert_eq!(records.len(), 4);
+    assert!(by_id(&records, "1800002")["abstract"].is_string());
+}
+
+#[test]
 fn zero_results() {
     let server = Server::start(|_| Reply::json(200, "[]").header("x-total-count", "0"));
     let ws = workspace_with(&server, &query("nothing", ""));

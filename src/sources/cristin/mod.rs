@@ -482,8 +482,10 @@ async fn finish_page(
 
 /// Fetches `GET /v2/results/{id}` for every record without an abstract, at most
 /// [`DETAIL_CONCURRENCY`] at once, and merges what comes back. A detail that fails after
-/// retries leaves its record as it is, with one warning; only a failure to record the
-/// evidence stops the search.
+/// retries leaves its record as it is, with one warning. Only a failure to record the
+/// evidence, or a server asking to wait longer than `[http] max_retry_after`, stops the
+/// search — before the page is stored, so that a rerun asks for its details again rather
+/// than skipping records stored without their abstracts.
 ///
 /// A resumed search asks again for the details of records stored before the interruption
 /// (the store then skips them). That costs requests, but keeps every complete recording
@@ -538,7 +540,10 @@ async fn fetch_details(
                     sink.event(planned, Event::Warning(&line));
                 }
             }
-            Err(e @ HttpError::Record { .. }) => return Err(e.into()),
+            // Stop, without storing the page: a rerun fetches it and its details again.
+            Err(e @ (HttpError::Record { .. } | HttpError::RetryAfterTooLong { .. })) => {
+                return Err(e.into());
+            }
             Err(e) => {
                 let line = format!(
                     "result {} kept without its abstract: {e}",
