@@ -147,6 +147,10 @@ fn pages_by_link_and_merges_details_for_missing_summaries() {
         r["funding"],
         serde_json::json!([{"funder": "NFR", "project": "273714"}])
     );
+    assert_eq!(
+        r["other_titles"]["en"],
+        "Quality in home care: experiences of users and next of kin in Ålesund"
+    );
     assert_eq!(r["raw"]["year_reported"], "2021", "raw is the detail");
 
     assert_eq!(

@@ -391,6 +391,7 @@ pub(super) fn convert_item(
 pub struct Detail {
     id: Option<String>,
     original_language: Option<String>,
+    titles: BTreeMap<String, String>,
     summaries: BTreeMap<String, String>,
     funding: Vec<Funding>,
     keywords: Vec<String>,
@@ -412,6 +413,14 @@ pub fn parse_detail(body: &[u8]) -> Result<Detail, String> {
             .as_deref()
             .map(|s| s.trim().to_string()),
         original_language: item.original_language.as_deref().and_then(language_key),
+        titles: by_language(
+            if item.title.0.is_empty() {
+                &item.result_title
+            } else {
+                &item.title
+            },
+            clean_line,
+        ),
         summaries: by_language(&item.summary, clean_block),
         funding: funding(&item),
         keywords: keywords(&item),
@@ -420,7 +429,7 @@ pub fn parse_detail(body: &[u8]) -> Result<Detail, String> {
 }
 
 /// Merges a detail into the record made from its list item: abstract in every language,
-/// funding and keywords added; the record's raw payload becomes the detail (the fuller
+/// titles in languages the list item lacked, funding and keywords added; the record's raw payload becomes the detail (the fuller
 /// object the record's fields can be read from again). Refused when the detail is for
 /// another result.
 pub fn merge_detail(record: &mut Record, detail: Detail) -> Result<(), String> {
@@ -437,6 +446,15 @@ pub fn merge_detail(record: &mut Record, detail: Detail) -> Result<(), String> {
     if display.is_some() {
         record.abstract_text = display;
         record.other_abstracts = others;
+    }
+    let (title, other_titles) = split_languages(detail.titles, original.as_deref());
+    if record.title.is_none() {
+        record.title = title;
+    }
+    for (lang, text) in other_titles {
+        if record.title.as_ref() != Some(&text) {
+            record.other_titles.entry(lang).or_insert(text);
+        }
     }
     for f in detail.funding {
         if !record.funding.contains(&f) {
@@ -687,6 +705,16 @@ mod tests {
             }]
         );
         assert!(r.keywords.contains(&"hjemmetjenester".to_string()));
+        // The detail's English title joins; the displayed one stays.
+        assert_eq!(
+            r.title.as_deref(),
+            Some("Kvalitet i hjemmetjenesten: pårørendes og brukeres opplevelser i Ålesund")
+        );
+        assert_eq!(
+            r.other_titles["en"],
+            "Quality in home care: experiences of users and next of kin in Ålesund"
+        );
+        assert_eq!(r.other_titles.len(), 1);
         assert!(r.raw.get().contains("\"summary\""));
         // A detail for another result is refused.
         let mut other = by_id(&page, "1800003").clone();
