@@ -30,6 +30,7 @@ Environment:
   LITSCOPE_WORKSPACE     workspace folder (like --workspace)
   LITSCOPE_MAILTO        contact e-mail for Crossref's polite pool
   LITSCOPE_CROSSREF_URL  base URL of the Crossref API (default https://api.crossref.org)
+  LITSCOPE_CRISTIN_URL   base URL of the Cristin API (default https://api.cristin.no)
   NO_COLOR               no colours";
 
 /// litscope: harvest, deduplicate, search and screen references for systematic and scoping

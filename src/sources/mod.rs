@@ -4,13 +4,14 @@
 //! - [`http`]: one client for every source (User-Agent, retries, backoff, `Retry-After`), over
 //!   the network or a [`replay`] of recorded responses;
 //! - [`limits`]: per-host rate and concurrency limits learnt from the server's own headers;
-//! - one module per source ([`crossref`]) that turns a [`SearchSpec`] into requests and pages
-//!   into [`Record`]s;
+//! - one module per source ([`crossref`], [`cristin`]) that turns a [`SearchSpec`] into
+//!   requests and pages into [`Record`]s;
 //! - [`run_search`]: runs one planned search to the end and reports a [`SearchOutcome`].
 //!
 //! Nothing here writes files or prints: pages, exchanges and events go to a [`HarvestSink`]
 //! that the command layer implements with the store and the progress bars.
 
+pub mod cristin;
 pub mod crossref;
 pub mod http;
 mod lenient;
@@ -160,6 +161,9 @@ impl SearchSpec {
             }
             SourceKind::Prosjektbanken => prosjektbanken::ProsjektbankenSearch::from_spec(self)
                 .map(SourceSearch::Prosjektbanken),
+            SourceKind::Cristin => {
+                cristin::CristinSearch::from_spec(self).map(SourceSearch::Cristin)
+            }
             other => Err(format!(
                 "harvesting from {other} is not available in this version of litscope"
             )),
@@ -174,6 +178,8 @@ pub enum SourceSearch {
     Crossref(crossref::CrossrefSearch),
     /// A Prosjektbanken search.
     Prosjektbanken(prosjektbanken::ProsjektbankenSearch),
+    /// A Cristin search.
+    Cristin(cristin::CristinSearch),
 }
 
 impl SourceSearch {
@@ -182,6 +188,7 @@ impl SourceSearch {
         match self {
             SourceSearch::Crossref(s) => s.request_url(base, (!s.single_page()).then_some("*")),
             SourceSearch::Prosjektbanken(s) => s.request_url(base, 0),
+            SourceSearch::Cristin(s) => s.request_url(base, 1),
         }
     }
 }
@@ -361,6 +368,9 @@ pub async fn run_search(
         }
         SourceSearch::Prosjektbanken(s) => {
             prosjektbanken::harvest(clients, s, &observer, &mut outcome).await
+        }
+        SourceSearch::Cristin(s) => {
+            cristin::harvest(client, base, s, &observer, &mut outcome).await
         }
     };
     outcome.counts.requests = observer.requests.load(Ordering::Relaxed);

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod cristin;
 mod example;
 mod harvest;
 mod help;

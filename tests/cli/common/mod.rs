@@ -2,6 +2,7 @@
 //! environment (every base URL pointing at a closed local port unless a test sets one), and
 //! readers for what the binary wrote.
 
+pub mod cristin;
 pub mod crossref;
 pub mod prosjektbanken;
 pub mod server;
@@ -62,6 +63,11 @@ impl TestWorkspace {
     /// Points Prosjektbanken at a local server.
     pub fn prosjektbanken(&mut self, url: &str) -> &mut Self {
         self.env("LITSCOPE_PROSJEKTBANKEN_URL", url)
+    }
+
+    /// Points Cristin at a local server.
+    pub fn cristin(&mut self, url: &str) -> &mut Self {
+        self.env("LITSCOPE_CRISTIN_URL", url)
     }
 
     pub fn write(&self, rel: &str, content: &str) {
