@@ -367,3 +367,71 @@ fn offline_replay_includes_the_project_pages() {
     let (status, _) = ws.json(&["status"]);
     assert_eq!(status["sources"]["prosjektbanken"], 8);
 }
+
+#[test]
+fn following_project_codes_finds_linked_publications_with_their_path() {
+    use crate::common::cristin::{Mock, Options};
+    let pb = Prosjektbanken::default();
+    let cristin = Mock::fixtures(Options::default());
+    let server = Server::start(move |r| {
+        if r.path.starts_with("/v2/results") {
+            // Publications exist for project 327219 only.
+            if r.path == "/v2/results" && r.param("project_code") != Some("327219") {
+                return Reply::json(200, "[]").header("x-total-count", "0");
+            }
+            cristin.handle(r)
+        } else {
+            pb.handle(r)
+        }
+    });
+    let mut ws = workspace(&server, "limit = 2\npages = false\nfollow = [\"cristin\"]");
+    ws.cristin(&server.url());
+    let (json, out) = ws.json(&["harvest"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let searches = json["searches"].as_array().unwrap();
+    assert_eq!(
+        searches.len(),
+        3,
+        "the project search and one Cristin search per project"
+    );
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v2/results")
+        .collect();
+    assert_eq!(asked.len(), 2);
+    assert!(
+        asked
+            .iter()
+            .all(|r| r.param("funding_source") == Some("NFR"))
+    );
+    let mut codes: Vec<_> = asked
+        .iter()
+        .map(|r| r.param("project_code").unwrap().to_string())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, ["327219", "349999"]);
+
+    let publications = ws.records("cristin");
+    assert!(!publications.is_empty());
+    assert!(
+        publications
+            .iter()
+            .all(|r| r["provenance"]["via"] == "prosjektbanken:327219"),
+        "{publications:?}"
+    );
+    let log = ws.runlog();
+    let followed: Vec<_> = log.iter().filter(|l| l["source"] == "cristin").collect();
+    assert_eq!(followed.len(), 2);
+    assert!(followed.iter().any(|l| l["via"] == "prosjektbanken:327219"));
+    assert!(
+        stderr(&out).contains("cristin projects#1 via prosjektbanken:327219"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Running it again finds nothing new and follows each link once more, no more.
+    let (again, _) = ws.json(&["harvest"]);
+    assert_eq!(again["retrieved"], 0);
+    assert_eq!(again["searches"].as_array().unwrap().len(), 3);
+}

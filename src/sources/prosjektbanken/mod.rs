@@ -256,6 +256,11 @@ pub(crate) async fn harvest(
         let take = records
             .len()
             .min(usize::try_from(room).unwrap_or(usize::MAX));
+        for record in &records[..take] {
+            outcome
+                .follow_ups
+                .extend(follow_ups(search, record.source_id()));
+        }
         offset += listing.items as u64;
         let done = listing.items == 0
             || (listing.items as u64) < u64::from(search.page_size)
