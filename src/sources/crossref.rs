@@ -795,7 +795,9 @@ mod tests {
             Some(5000),
             serde_json::json!({}),
         ));
-        let SourceSearch::Crossref(s) = &p.search;
+        let SourceSearch::Crossref(s) = &p.search else {
+            panic!("a crossref search")
+        };
         assert!(!s.single_page());
         let url = p.search.first_request(&base);
         let pairs: Vec<(String, String)> = url

@@ -43,6 +43,16 @@ impl RetryPolicy {
     }
 }
 
+/// Per-request adjustments of the client's [`RetryPolicy`], for a caller with a better answer
+/// to some failures than waiting: NVA halves its page size when a big page keeps failing with
+/// 5xx (its responses are capped in size), instead of spending the whole retry budget on it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchOptions {
+    /// Give up after this many retries of 5xx responses (within the policy's own budget);
+    /// the [`HttpError::GaveUp`] then carries the status. `None`: the policy alone decides.
+    pub server_error_retries: Option<u32>,
+}
+
 /// Told about every exchange and every retry of a fetch.
 pub trait FetchObserver: Sync {
     /// An exchange happened (any outcome). An error stops the fetch: evidence that cannot be
@@ -94,6 +104,8 @@ pub enum HttpError {
         attempts: u32,
         /// The last failure.
         last: String,
+        /// The last failure's status, when it was a response (429 or 5xx).
+        status: Option<u16>,
     },
     /// `Retry-After` asks for more patience than configured.
     #[error(
@@ -304,9 +316,26 @@ impl HttpClient {
         F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.get_with(url, observer, parse, FetchOptions::default())
+            .await
+    }
+
+    /// [`HttpClient::get`] with per-request [`FetchOptions`].
+    pub async fn get_with<T, F>(
+        &self,
+        url: &Url,
+        observer: &dyn FetchObserver,
+        parse: F,
+        options: FetchOptions,
+    ) -> Result<T, HttpError>
+    where
+        F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
+        T: Send + 'static,
+    {
         let parse = Arc::new(parse);
         let replay = self.is_replay();
         let mut retry = 0u32;
+        let mut server_errors = 0u32;
         loop {
             let exchange = {
                 let _permit = self.limiter.acquire().await;
@@ -321,6 +350,7 @@ impl HttpClient {
                     message,
                 })?;
             let mut retry_after = None;
+            let mut last_status = None;
             let reason = match (exchange.status, &exchange.error) {
                 (None, err) => err.clone().unwrap_or_else(|| "no response".into()),
                 (Some(s), Some(err)) if (200..300).contains(&s) => err.clone(),
@@ -333,6 +363,7 @@ impl HttpClient {
                     }
                 }
                 (Some(s), _) if s == 429 || (500..600).contains(&s) => {
+                    last_status = Some(s);
                     retry_after = exchange.header("retry-after").and_then(parse_retry_after);
                     if s == 429 {
                         // The whole host backs off, not only this request.
@@ -350,11 +381,18 @@ impl HttpClient {
                     });
                 }
             };
-            if retry >= self.policy.max_retries {
+            if last_status.is_some_and(|s| s >= 500) {
+                server_errors += 1;
+            }
+            let enough_server_errors = options
+                .server_error_retries
+                .is_some_and(|n| last_status.is_some_and(|s| s >= 500) && server_errors > n);
+            if retry >= self.policy.max_retries || enough_server_errors {
                 return Err(HttpError::GaveUp {
                     url: url.to_string(),
                     attempts: retry + 1,
                     last: reason,
+                    status: last_status,
                 });
             }
             let wait = match retry_after {

@@ -4,7 +4,7 @@
 //! - [`http`]: one client for every source (User-Agent, retries, backoff, `Retry-After`), over
 //!   the network or a [`replay`] of recorded responses;
 //! - [`limits`]: per-host rate and concurrency limits learnt from the server's own headers;
-//! - one module per source ([`crossref`]) that turns a [`SearchSpec`] into requests and pages
+//! - one module per source ([`crossref`], [`nva`]) that turns a [`SearchSpec`] into requests and pages
 //!   into [`Record`]s;
 //! - [`run_search`]: runs one planned search to the end and reports a [`SearchOutcome`].
 //!
@@ -15,6 +15,7 @@ pub mod crossref;
 pub mod http;
 mod lenient;
 pub mod limits;
+pub mod nva;
 pub mod replay;
 
 use crate::model::{HttpExchange, Record, SearchCounts};
@@ -157,6 +158,7 @@ impl SearchSpec {
             SourceKind::Crossref => {
                 crossref::CrossrefSearch::from_spec(self).map(SourceSearch::Crossref)
             }
+            SourceKind::Nva => nva::NvaSearch::from_spec(self).map(SourceSearch::Nva),
             other => Err(format!(
                 "harvesting from {other} is not available in this version of litscope"
             )),
@@ -169,6 +171,8 @@ impl SearchSpec {
 pub enum SourceSearch {
     /// A Crossref search.
     Crossref(crossref::CrossrefSearch),
+    /// An NVA search.
+    Nva(nva::NvaSearch),
 }
 
 impl SourceSearch {
@@ -176,6 +180,7 @@ impl SourceSearch {
     pub fn first_request(&self, base: &Url) -> Url {
         match self {
             SourceSearch::Crossref(s) => s.request_url(base, (!s.single_page()).then_some("*")),
+            SourceSearch::Nva(s) => s.first_request(base),
         }
     }
 
@@ -183,6 +188,7 @@ impl SourceSearch {
     pub fn server_defaults(&self) -> &'static [(&'static str, &'static str)] {
         match self {
             SourceSearch::Crossref(_) => crossref::SERVER_DEFAULTS,
+            SourceSearch::Nva(_) => &[],
         }
     }
 }
@@ -313,6 +319,7 @@ pub async fn run_search(
         SourceSearch::Crossref(s) => {
             crossref::harvest(client, base, s, &observer, &mut outcome).await
         }
+        SourceSearch::Nva(s) => nva::harvest(client, base, s, &observer, &mut outcome).await,
     };
     outcome.counts.requests = observer.requests.load(Ordering::Relaxed);
     outcome.counts.retries = observer.retries.load(Ordering::Relaxed);
