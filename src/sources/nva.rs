@@ -1027,3 +1027,551 @@ fn compact(raw: &RawValue) -> Box<RawValue> {
         raw.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::{SearchSpec, SourceKind, SourceSearch, parse_base_url};
+
+    const REAL: &[u8] = include_bytes!(
+        "../../tests/fixtures/nva/search-resources_instanceType-ConferenceLecture_size-3.json"
+    );
+    const SYNTHETIC: &[u8] =
+        include_bytes!("../../tests/fixtures/nva/synthetic_query-tjenestetildeling_size-4.json");
+    const LAST: &[u8] = include_bytes!(
+        "../../tests/fixtures/nva/synthetic_query-tjenestetildeling_size-4_search-after-last.json"
+    );
+    const ZERO: &[u8] =
+        include_bytes!("../../tests/fixtures/nva/synthetic_query-adfaaf_zero-hits.json");
+
+    fn spec(query: &str, limit: Option<u64>, options: serde_json::Value) -> SearchSpec {
+        let options: BTreeMap<String, serde_json::Value> = serde_json::from_value(options).unwrap();
+        SearchSpec {
+            source: SourceKind::Nva,
+            query: query.into(),
+            filter: None,
+            limit,
+            options,
+        }
+    }
+
+    fn nva(spec: &SearchSpec) -> NvaSearch {
+        match spec.resolve().unwrap() {
+            SourceSearch::Nva(s) => s,
+            other => panic!("not an NVA search: {other:?}"),
+        }
+    }
+
+    fn planned(spec: SearchSpec) -> PlannedSearch {
+        let search = spec.resolve().unwrap();
+        PlannedSearch {
+            ordinal: 1,
+            query_file: "queries/t.toml".into(),
+            name: "t".into(),
+            index: 1,
+            line: 1,
+            spec,
+            search,
+        }
+    }
+
+    fn page(body: &[u8]) -> NvaPage {
+        let p = planned(spec("x", None, serde_json::json!({})));
+        parse_page(body, &p, "run-1", jiff::Timestamp::UNIX_EPOCH).unwrap()
+    }
+
+    fn by_id<'a>(page: &'a NvaPage, identifier: &str) -> &'a Record {
+        page.records
+            .iter()
+            .find(|r| r.source_id() == identifier)
+            .unwrap_or_else(|| panic!("{identifier} missing"))
+    }
+
+    fn params(url: &Url) -> Vec<(String, String)> {
+        url.query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_real_page_converts_every_hit() {
+        let p = page(REAL);
+        assert_eq!(p.total, Some(438_783));
+        assert_eq!((p.hits, p.records.len()), (3, 3));
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(
+            p.search_after.as_deref(),
+            Some("1778075324800,019dfd77896f-494a2a20-c6c3-4083-a416-e4fb3b457a93")
+        );
+        // Every hit keeps its Cristin id (the key for merging with Cristin) and its NVA id.
+        let cristin: Vec<&str> = p
+            .records
+            .iter()
+            .map(|r| r.ids["cristin"].as_str())
+            .collect();
+        assert_eq!(cristin, ["10438417", "10438415", "10438363"]);
+        for r in &p.records {
+            assert_eq!(r.ids["nva"], r.source_id());
+            assert_eq!(r.provenance.source, "nva");
+            assert_eq!(r.provenance.run, "run-1");
+            assert_eq!(r.kind.as_deref(), Some("ConferenceLecture"));
+            assert_eq!(
+                r.url.as_deref(),
+                Some(format!("https://api.nva.unit.no/publication/{}", r.source_id()).as_str())
+            );
+            // A PDF link and a YouTube link in `reference.doi` are not DOIs: the id comes from
+            // the NVA identifier.
+            assert_eq!(r.doi, None);
+            assert_eq!(
+                r.id,
+                crate::model::RecordId::from_source("nva", r.source_id())
+            );
+            assert!(!r.raw.get().contains('\n'), "raw payload on one line");
+        }
+
+        let lecture = by_id(&p, "019dfebbc827-a2073198-bdec-4d48-a70b-fb9c79a0aaef");
+        assert_eq!(
+            lecture.title.as_deref(),
+            Some("Mellom forståelse og dominans: Språk, interkulturalitet og makt i sykepleie")
+        );
+        assert_eq!(lecture.year, Some(2026), "year given as a string");
+        assert_eq!(lecture.language.as_deref(), Some("nob"));
+        assert_eq!(lecture.venue.as_deref(), Some("Fagdag migrasjonshelse"));
+        assert_eq!(lecture.authors.len(), 1);
+        let a = &lecture.authors[0];
+        assert_eq!(
+            (a.given.as_deref(), a.family.as_deref(), a.orcid.as_deref()),
+            (Some("Marcel"), Some("Köhler"), Some("0009-0007-1827-1692"))
+        );
+        assert!(lecture.funding.is_empty());
+        assert_eq!(lecture.pages, None, "NullPages");
+
+        let feed = by_id(&p, "019dfea9c483-f4d35a21-a268-4f76-a5f2-7121a9fd38bb");
+        assert_eq!(
+            feed.title.as_deref(),
+            Some(
+                "Feed self-sufficiency and scarce domestic resources: Emerging conflicts of interest"
+            )
+        );
+        assert_eq!(feed.language.as_deref(), Some("eng"));
+        let abs = feed.abstract_text.as_deref().unwrap();
+        assert!(abs.starts_with("The Norwegian government has ambitious goals to increase the share of domestically produced"), "{abs}");
+        assert!(
+            !abs.contains('\n') && !abs.contains("  "),
+            "hard line breaks joined"
+        );
+        let names: Vec<String> = feed.authors.iter().map(|a| a.display_name()).collect();
+        assert_eq!(
+            names,
+            ["Haugset, Anne Sigrid", "Sand, Roald", "Stræte, Egil Petter"]
+        );
+        assert_eq!(feed.authors[1].orcid, None);
+        assert_eq!(
+            feed.funding,
+            [Funding {
+                funder: "NFR".into(),
+                project: Some("326825".into())
+            }]
+        );
+        assert!(
+            feed.venue
+                .as_deref()
+                .unwrap()
+                .starts_with("Nord GLOBAL 26.")
+        );
+
+        let talk = by_id(&p, "019dfd77896f-494a2a20-c6c3-4083-a416-e4fb3b457a93");
+        assert_eq!(talk.year, Some(2025));
+        assert_eq!(
+            talk.authors[0].display_name(),
+            "Aslaksen, Iulie",
+            "a RoleOther when no Creator"
+        );
+    }
+
+    #[test]
+    fn norwegian_text_alternative_titles_tags_and_a_real_doi() {
+        let p = page(SYNTHETIC);
+        let r = by_id(&p, "019e0a000001-5e7a1c00-0000-4000-8000-000000000001");
+        assert_eq!(
+            r.title.as_deref(),
+            Some("Tjenestetildeling i små kommuner: åpenhet, økonomi og særlige hensyn")
+        );
+        assert_eq!(
+            r.other_titles.get("en").map(String::as_str),
+            Some(
+                "Service allocation in small municipalities: openness, economy and special concerns"
+            )
+        );
+        assert_eq!(
+            r.other_titles.get("und").map(String::as_str),
+            Some("Tjenestetildeling i små kommuner"),
+            "cleaned"
+        );
+        assert_eq!(
+            r.abstract_text.as_deref(),
+            Some(
+                "Artikkelen undersøker hvordan små kommuner tildeler helse- og omsorgstjenester.\n\nVi finner at bestiller–utfører-modellen gir økt åpenhet."
+            )
+        );
+        assert!(r.other_abstracts["en"].starts_with("The article examines"));
+        assert_eq!(
+            r.keywords,
+            [
+                "tjenestetildeling",
+                "kommune",
+                "helse og omsorg",
+                "bestiller-utfører",
+                "allocation",
+                "Tjenestetildeling"
+            ]
+        );
+        assert_eq!(r.doi.as_deref(), Some("10.5555/nva.synthetic.1"));
+        assert_eq!(
+            r.id,
+            crate::model::RecordId::from_doi("10.5555/nva.synthetic.1")
+        );
+        assert_eq!(r.ids["cristin"], "1912345");
+        assert_eq!(r.venue.as_deref(), Some("Tidsskrift for omsorgsforskning"));
+        assert_eq!(r.issn, ["2387-5984"]);
+        assert_eq!(
+            (r.volume.as_deref(), r.issue.as_deref(), r.pages.as_deref()),
+            (Some("7"), Some("2"), Some("112-127"))
+        );
+        assert_eq!(r.kind.as_deref(), Some("AcademicArticle"));
+        assert_eq!(r.year, Some(2021));
+        let names: Vec<String> = r.authors.iter().map(|a| a.display_name()).collect();
+        assert_eq!(
+            names,
+            ["Haugset, Anne Sigrid", "Sand, Roald", "Stræte, Egil Petter"],
+            "byline order by sequence, not list order"
+        );
+        assert_eq!(
+            r.funding,
+            [Funding {
+                funder: "NFR".into(),
+                project: Some("326825".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn nfd_titles_free_text_grants_and_json_numbers() {
+        let p = page(SYNTHETIC);
+        let r = by_id(&p, "019e0a000002-5e7a1c00-0000-4000-8000-000000000002");
+        let title = r.title.as_deref().unwrap();
+        assert_eq!(
+            title,
+            "Styring på tvers: tildeling av sykehjemsplass i Målselv og Ås"
+        );
+        assert_eq!(crate::text::nfc(title), title, "NFD became NFC");
+        assert_eq!(r.year, Some(2019), "year as a JSON number");
+        assert_eq!(r.ids["cristin"], "10438499", "Cristin id as a JSON number");
+        assert_eq!(r.language.as_deref(), Some("nno"));
+        assert_eq!(r.doi, None, "a YouTube link is not a DOI");
+        assert_eq!(r.venue.as_deref(), Some("Velferdsstatens kommuner"));
+        assert_eq!(r.pages.as_deref(), Some("45-67"));
+        assert_eq!(r.authors[0].display_name(), "Köhler, Marcel");
+        assert_eq!(
+            r.funding,
+            [
+                Funding {
+                    funder: "NFR".into(),
+                    project: Some("287131".into())
+                },
+                Funding {
+                    funder: "NFR".into(),
+                    project: None
+                },
+                Funding {
+                    funder: "EU".into(),
+                    project: Some("101094258".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_text_odd_types_and_a_hit_without_identifier() {
+        let p = page(SYNTHETIC);
+        assert_eq!((p.hits, p.records.len()), (4, 3));
+        assert_eq!(p.warnings, ["hit 4 skipped: no identifier"]);
+        let r = by_id(&p, "019e0a000003-5e7a1c00-0000-4000-8000-000000000003");
+        assert_eq!(
+            r.title.as_deref(),
+            Some("Tillit i hjemmetjenesten & omsorg")
+        );
+        assert_eq!(r.keywords, ["tillitsmodell"], "tags as one string");
+        assert!(r.funding.is_empty(), "fundings: null");
+        let names: Vec<String> = r.authors.iter().map(|a| a.display_name()).collect();
+        assert_eq!(names, ["Sand, Roald"], "the supervisor is not an author");
+        assert_eq!(r.year, Some(2020));
+    }
+
+    #[test]
+    fn last_and_empty_pages() {
+        let last = page(LAST);
+        assert_eq!((last.hits, last.total), (0, Some(4)));
+        assert!(
+            last.search_after.is_some(),
+            "a next link even on the last page"
+        );
+        assert!(assumed::is_last_page(0, 4));
+        assert!(assumed::is_last_page(3, 4));
+        assert!(!assumed::is_last_page(4, 4));
+        let zero = page(ZERO);
+        assert_eq!(
+            (zero.hits, zero.total, zero.search_after),
+            (0, Some(0), None)
+        );
+    }
+
+    #[test]
+    fn lenient_envelope_and_unreadable_bodies() {
+        let body = br#"{"totalHits":"2","hits":[{"identifier":"a","entityDescription":{"mainTitle":"A","contributors":{"oops":1},"publicationDate":"2020"}},{"identifier":"b","entityDescription":"odd"}]}"#;
+        let p = page(body);
+        assert_eq!(p.total, Some(2), "totalHits as a string");
+        assert_eq!(p.records.len(), 2);
+        assert_eq!(p.records[0].title.as_deref(), Some("A"));
+        assert!(p.records[0].authors.is_empty());
+        assert_eq!(p.records[1].title, None);
+        let planned = planned(spec("x", None, serde_json::json!({})));
+        let err =
+            parse_page(b"{\"hits\": [", &planned, "r", jiff::Timestamp::UNIX_EPOCH).unwrap_err();
+        assert!(err.starts_with("not an NVA search result"), "{err}");
+    }
+
+    #[test]
+    fn nfr_numbers_from_free_text() {
+        let cases: &[(&str, &[&str])] = &[
+            ("326825", &["326825"]),
+            (" 326825 ", &["326825"]),
+            ("EUFLEX, NFR PROSJEKT NR 287131", &["287131"]),
+            ("NFR 262707/F10", &["262707"]),
+            (
+                "Prosjekt 287131 og 326825 (2019-2023)",
+                &["287131", "326825"],
+            ),
+            ("287131, 287131", &["287131"]),
+            ("signert 20210101", &[]),
+            ("NFR grant 2019", &[]),
+            ("", &[]),
+            ("12345", &["12345"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(nfr_project_numbers(text), *expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn search_after_comes_from_the_link_whatever_its_host() {
+        assert_eq!(
+            search_after_value(
+                "https://elsewhere.example/search/resources?size=3&search_after=17%2Cabc"
+            )
+            .as_deref(),
+            Some("17,abc")
+        );
+        assert_eq!(
+            search_after_value("https://api.nva.unit.no/search/resources?from=3"),
+            None
+        );
+        assert_eq!(search_after_value("not a url"), None);
+    }
+
+    #[test]
+    fn request_urls() {
+        let base = parse_base_url("https://api.nva.unit.no").unwrap();
+        let s = nva(&spec(
+            "tjenestetildeling  kommune",
+            Some(5000),
+            serde_json::json!({
+                "publication_year_since": 2015,
+                "publication_year_before": "2025",
+                "category": ["AcademicArticle", "AcademicChapter"],
+                "funding_source": "NFR",
+                "funding_identifier": 326825,
+            }),
+        ));
+        assert_eq!(s.paging, Paging::SearchAfter);
+        assert_eq!(
+            s.first_request(&base).as_str(),
+            "https://api.nva.unit.no/search/resources?query=tjenestetildeling+kommune&publication_year_since=2015&publication_year_before=2025&category=AcademicArticle%2CAcademicChapter&funding_source=NFR&funding_identifier=326825&aggregation=none&size=100&sort=created_date%3Aasc"
+        );
+        let next = s.request_url(
+            &base,
+            50,
+            Position::After("1778075324800,019dfd77896f-494a"),
+        );
+        let pairs = params(&next);
+        assert!(pairs.contains(&(
+            "search_after".into(),
+            "1778075324800,019dfd77896f-494a".into()
+        )));
+        assert!(pairs.contains(&("size".into(), "50".into())));
+        assert!(!pairs.iter().any(|(k, _)| k == "from"));
+
+        let small = nva(&spec("x", Some(7), serde_json::json!({})));
+        assert_eq!(small.size, 7, "no bigger page than the limit needs");
+
+        let relevance = nva(&spec(
+            "x",
+            Some(500),
+            serde_json::json!({"sort": "relevance", "size": 50}),
+        ));
+        assert_eq!(relevance.paging, Paging::Offset);
+        let url = relevance.request_url(&base, 50, Position::From(150));
+        let pairs = params(&url);
+        assert!(pairs.contains(&("from".into(), "150".into())));
+        assert!(pairs.contains(&("sort".into(), "relevance".into())));
+        assert!(!pairs.iter().any(|(k, _)| k == "search_after"));
+
+        let proxied = parse_base_url("http://127.0.0.1:9/nva").unwrap();
+        assert!(small.first_request(&proxied).as_str().starts_with(
+            "http://127.0.0.1:9/nva/search/resources?query=x&aggregation=none&size=7&sort="
+        ));
+    }
+
+    #[test]
+    fn only_known_parameters_are_ever_sent() {
+        let base = parse_base_url("https://api.nva.unit.no").unwrap();
+        let s = nva(&spec(
+            "x",
+            None,
+            serde_json::json!({
+                "publication_year_since": 2015, "publication_year_before": 2025,
+                "category": "AcademicArticle", "funding_source": "NFR",
+                "funding_identifier": "326825", "size": 20, "sort": "modified_date:desc"
+            }),
+        ));
+        const SERVER_KNOWS: &[&str] = &[
+            "query",
+            "publication_year_since",
+            "publication_year_before",
+            "category",
+            "funding_source",
+            "funding_identifier",
+            "aggregation",
+            "size",
+            "sort",
+            "search_after",
+            "from",
+        ];
+        for position in [Position::First, Position::After("1,a"), Position::From(20)] {
+            for (k, _) in params(&s.request_url(&base, 20, position)) {
+                assert!(SERVER_KNOWS.contains(&k.as_str()), "{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn options_are_validated() {
+        let err =
+            |query: &str, opts: serde_json::Value| spec(query, None, opts).resolve().unwrap_err();
+        let unknown = err("x", serde_json::json!({"lang": "nb"}));
+        assert!(
+            unknown.contains("unknown key `lang`") && unknown.contains(KNOWN_KEYS),
+            "{unknown}"
+        );
+        assert!(err("x", serde_json::json!({"size": 101})).contains("1 to 100"));
+        assert!(err("x", serde_json::json!({"size": 0})).contains("1 to 100"));
+        assert!(err("x", serde_json::json!({"size": "20"})).contains("positive integer"));
+        assert!(
+            err("x", serde_json::json!({"publication_year_since": "recent"})).contains("a year")
+        );
+        let exclusive = err(
+            "x",
+            serde_json::json!({"publication_year_since": 2020, "publication_year_before": 2020}),
+        );
+        assert!(
+            exclusive.contains("exclusive") && exclusive.contains("2021"),
+            "{exclusive}"
+        );
+        assert!(err("x", serde_json::json!({"sort": "created date"})).contains("key[:asc|desc]"));
+        assert!(
+            err("x", serde_json::json!({"sort": "created_date:up"})).contains("key[:asc|desc]")
+        );
+        assert!(
+            err("x", serde_json::json!({"category": "Academic Article"}))
+                .contains("instance types")
+        );
+        assert!(err("x", serde_json::json!({"funding_source": "N F R"})).contains("funder code"));
+        assert!(err("", serde_json::json!({})).contains("empty"));
+        assert!(
+            spec(
+                "",
+                None,
+                serde_json::json!({"category": "ConferenceLecture"})
+            )
+            .resolve()
+            .is_ok()
+        );
+        let mut with_filter = spec("x", None, serde_json::json!({}));
+        with_filter.filter = Some("year:2020".into());
+        assert!(
+            with_filter
+                .resolve()
+                .unwrap_err()
+                .contains("`filter` is not used")
+        );
+    }
+
+    #[test]
+    fn queries_the_server_reads_differently_are_warned_about() {
+        let plain = nva(&spec(
+            "tjenestetildeling kommune",
+            None,
+            serde_json::json!({}),
+        ));
+        assert!(plain.warnings.is_empty(), "{:?}", plain.warnings);
+        let long = (1..=22)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let w = nva(&spec(&long, None, serde_json::json!({}))).warnings;
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].contains("22 words") && w[0].contains("\"w21\""),
+            "{}",
+            w[0]
+        );
+        let w = nva(&spec(
+            "tildeling OR allocation NOT hospital",
+            None,
+            serde_json::json!({}),
+        ))
+        .warnings;
+        assert!(
+            w[0].contains("no boolean operators") && w[0].contains("`OR`, `NOT`"),
+            "{}",
+            w[0]
+        );
+        let w = nva(&spec(
+            "x",
+            None,
+            serde_json::json!({"sort": "modified_date:desc"}),
+        ))
+        .warnings;
+        assert!(w[0].contains("skipped or repeated"), "{w:?}");
+        let w = nva(&spec("x", None, serde_json::json!({"sort": "relevance"}))).warnings;
+        assert!(w[0].contains("10000"), "{w:?}");
+        assert!(
+            nva(&spec(
+                "x",
+                Some(200),
+                serde_json::json!({"sort": "relevance"})
+            ))
+            .warnings
+            .is_empty()
+        );
+        assert!(
+            nva(&spec(
+                "x",
+                None,
+                serde_json::json!({"sort": "createdDate:asc"})
+            ))
+            .warnings
+            .is_empty()
+        );
+    }
+}
