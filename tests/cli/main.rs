@@ -7,6 +7,7 @@ mod example;
 mod harvest;
 mod help;
 mod init;
+mod nva;
 mod status;
 
 /// Every `tests/cli/*.rs` file must be listed above, or its tests would silently never run.

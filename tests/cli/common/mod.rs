@@ -3,6 +3,7 @@
 //! readers for what the binary wrote.
 
 pub mod crossref;
+pub mod nva;
 pub mod server;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,11 @@ impl TestWorkspace {
     /// Points Crossref at a local server.
     pub fn crossref(&mut self, url: &str) -> &mut Self {
         self.env("LITSCOPE_CROSSREF_URL", url)
+    }
+
+    /// Points NVA at a local server.
+    pub fn nva(&mut self, url: &str) -> &mut Self {
+        self.env("LITSCOPE_NVA_URL", url)
     }
 
     pub fn write(&self, rel: &str, content: &str) {
@@ -186,5 +192,12 @@ pub fn record_set(records: &[serde_json::Value]) -> Vec<serde_json::Value> {
 pub fn crossref_query(name: &str, extra: &str) -> String {
     format!(
         "name = \"{name}\"\n\n[[search]]\nsource = \"crossref\"\nquery = \"widget\"\nfield = \"all\"\nselect = \"all\"\n{extra}\n"
+    )
+}
+
+/// An NVA search in a query file.
+pub fn nva_query(name: &str, extra: &str) -> String {
+    format!(
+        "name = \"{name}\"\n\n[[search]]\nsource = \"nva\"\nquery = \"tjenestetildeling\"\n{extra}\n"
     )
 }
