@@ -38,7 +38,11 @@ struct Envelope<'a> {
     total: Option<u64>,
     #[serde(borrow, default)]
     hits: Vec<&'a RawValue>,
-    #[serde(rename = "nextSearchAfterResults", default)]
+    #[serde(
+        rename = "nextSearchAfterResults",
+        default,
+        deserialize_with = "lenient::text_or_number"
+    )]
     next_search_after: Option<String>,
 }
 
@@ -784,9 +788,10 @@ mod tests {
 
     #[test]
     fn lenient_envelope_and_unreadable_bodies() {
-        let body = br#"{"totalHits":"2","hits":[{"identifier":"a","entityDescription":{"mainTitle":"A","contributors":{"oops":1},"publicationDate":"2020"}},{"identifier":"b","entityDescription":"odd"}]}"#;
+        let body = br#"{"totalHits":"2","nextSearchAfterResults":{"odd":1},"hits":[{"identifier":"a","entityDescription":{"mainTitle":"A","contributors":{"oops":1},"publicationDate":"2020"}},{"identifier":"b","entityDescription":"odd"}]}"#;
         let p = page(body);
         assert_eq!(p.total, Some(2), "totalHits as a string");
+        assert_eq!(p.search_after, None, "a next link of another shape");
         assert_eq!(p.records.len(), 2);
         assert_eq!(p.records[0].title.as_deref(), Some("A"));
         assert!(p.records[0].authors.is_empty());
