@@ -585,6 +585,72 @@ mod tests {
         assert_eq!(status_text(503, b"", None), "HTTP 503 Service Unavailable");
     }
 
+    struct Quiet;
+    impl FetchObserver for Quiet {
+        fn exchange(&self, _: &HttpExchange) -> Result<(), String> {
+            Ok(())
+        }
+        fn retry(&self, _: &RetryNotice<'_>) {}
+    }
+
+    /// A replaying client that answers one URL with `statuses` in turn.
+    fn replaying(url: &Url, statuses: &'static [u16]) -> HttpClient {
+        let urls = vec![url.to_string(); statuses.len()];
+        let load = {
+            let url = url.to_string();
+            Box::new(move |i: usize| {
+                Ok(HttpExchange {
+                    time: jiff::Timestamp::UNIX_EPOCH,
+                    elapsed_ms: 0,
+                    method: "GET".into(),
+                    url: url.clone(),
+                    request_headers: Vec::new(),
+                    status: Some(statuses[i]),
+                    response_headers: Vec::new(),
+                    body: bytes::Bytes::from_static(b"{}"),
+                    error: None,
+                })
+            })
+        };
+        let transport = ReplayTransport::new(url, url, &urls, &[], load);
+        HttpClient::replay(transport, 5)
+    }
+
+    #[tokio::test]
+    async fn server_errors_can_end_a_fetch_early_with_their_status() {
+        let url = Url::parse("http://127.0.0.1:9/search/resources?size=100").unwrap();
+        let early = FetchOptions {
+            server_error_retries: Some(1),
+        };
+        let client = replaying(&url, &[503, 502, 200]);
+        let err = client
+            .get_with(&url, &Quiet, |_| Ok(()), early)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                HttpError::GaveUp {
+                    attempts: 2,
+                    status: Some(502),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // Without the option the policy's budget applies.
+        let client = replaying(&url, &[503, 502, 200]);
+        assert!(client.get(&url, &Quiet, |_| Ok(())).await.is_ok());
+        // 429s are not server errors: they keep the whole budget.
+        let client = replaying(&url, &[429, 429, 429, 200]);
+        assert!(
+            client
+                .get_with(&url, &Quiet, |_| Ok(()), early)
+                .await
+                .is_ok()
+        );
+    }
+
     #[test]
     fn long_cursors_are_cut_in_messages() {
         let url = format!(
