@@ -6,6 +6,8 @@
 //! not the JSON it should be). What is not: every other status (400 and 404 above all), which
 //! comes back as [`HttpError::Status`] with its body so the caller can recognise, say, an
 //! expired Crossref cursor. After `max_retries` the error names the URL and the last status.
+//! A caller with a better answer to a repeated 5xx than waiting (NVA halves its page size) can
+//! end a fetch sooner with [`FetchOptions`].
 //!
 //! The transport is either the network ([`reqwest`]) or a [`ReplayTransport`] serving
 //! recorded responses; everything above it — paging, parsing, retries — is the same code.

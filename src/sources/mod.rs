@@ -4,8 +4,8 @@
 //! - [`http`]: one client for every source (User-Agent, retries, backoff, `Retry-After`), over
 //!   the network or a [`replay`] of recorded responses;
 //! - [`limits`]: per-host rate and concurrency limits learnt from the server's own headers;
-//! - one module per source ([`crossref`], [`nva`]) that turns a [`SearchSpec`] into requests and pages
-//!   into [`Record`]s;
+//! - one module per source ([`crossref`], [`nva`]) that turns a [`SearchSpec`] into requests
+//!   and pages into [`Record`]s;
 //! - [`run_search`]: runs one planned search to the end and reports a [`SearchOutcome`].
 //!
 //! Nothing here writes files or prints: pages, exchanges and events go to a [`HarvestSink`]
