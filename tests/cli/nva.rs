@@ -62,6 +62,7 @@ fn pages_with_search_after_until_a_short_page() {
         )
     );
 
+    // The links name the real service's host; every request still came here.
     let requests = server.requests();
     assert_eq!(requests.len(), 3, "20 + 20 + a short page of 5");
     for r in &requests {
@@ -97,6 +98,25 @@ fn pages_with_search_after_until_a_short_page() {
     );
     let (status, _) = ws.json(&["status"]);
     assert_eq!(status["sources"]["nva"], 45);
+}
+
+#[test]
+fn hits_repeated_across_pages_are_stored_once() {
+    let server = mock(
+        45,
+        Options {
+            overlap: true,
+            ..Default::default()
+        },
+    );
+    let ws = workspace_with(&server, &nva_query("q", "size = 20"));
+    let (json, out) = ws.json(&["harvest"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Pages of 20, 20 and 7 hits, two of them repeats.
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(json["searches"][0]["received"], 47);
+    assert_eq!(json["retrieved"], 45);
+    assert_eq!(record_set(&ws.records("nva")).len(), 45);
 }
 
 #[test]

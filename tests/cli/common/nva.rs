@@ -117,6 +117,9 @@ pub struct Options {
     pub report_total: Option<usize>,
     /// Delay of every page.
     pub delay: Duration,
+    /// Start each `search_after` page one hit early, repeating the previous page's last hit
+    /// (Sikt's client warns that duplicates occur).
+    pub overlap: bool,
 }
 
 /// Any number of hits behind `/search/resources`.
@@ -179,14 +182,16 @@ impl Mock {
         if self.options.max_ok_size.is_some_and(|m| size > m) {
             return Reply::json(502, r#"{"message": "Internal server error"}"#);
         }
-        let start = match req.param("search_after") {
-            Some(after) => self
-                .hits
-                .iter()
-                .position(|(key, _)| key == after)
-                .map_or(self.hits.len(), |p| p + 1),
-            None => from,
-        };
+        let start =
+            match req.param("search_after") {
+                Some(after) => self.hits.iter().position(|(key, _)| key == after).map_or(
+                    self.hits.len(),
+                    |p| {
+                        if self.options.overlap { p } else { p + 1 }
+                    },
+                ),
+                None => from,
+            };
         let end = (start + size).min(self.hits.len());
         let start = start.min(end);
         let page = &self.hits[start..end];
