@@ -6,6 +6,8 @@
 //! not the JSON it should be). What is not: every other status (400 and 404 above all), which
 //! comes back as [`HttpError::Status`] with its body so the caller can recognise, say, an
 //! expired Crossref cursor. After `max_retries` the error names the URL and the last status.
+//! A caller with a better answer to a repeated 5xx than waiting (NVA halves its page size) can
+//! end a fetch sooner with [`FetchOptions`].
 //!
 //! The transport is either the network ([`reqwest`]) or a [`ReplayTransport`] serving
 //! recorded responses; everything above it — paging, parsing, retries — is the same code.
@@ -41,6 +43,18 @@ impl RetryPolicy {
         let half = base / 2;
         half + half.mul_f64(fastrand::f64())
     }
+}
+
+/// Per-request adjustments: the `Accept` header, and for a caller with a better answer
+/// to some failures than waiting: NVA halves its page size when a big page keeps failing with
+/// 5xx (its responses are capped in size), instead of spending the whole retry budget on it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchOptions {
+    /// Give up after this many retries of 5xx responses (within the policy's own budget);
+    /// the [`HttpError::GaveUp`] then carries the status. `None`: the policy alone decides.
+    pub server_error_retries: Option<u32>,
+    /// The `Accept` header (`text/html` for web pages); `None`: `application/json`.
+    pub accept: Option<&'static str>,
 }
 
 /// Told about every exchange and every retry of a fetch.
@@ -94,6 +108,8 @@ pub enum HttpError {
         attempts: u32,
         /// The last failure.
         last: String,
+        /// The last failure's status, when it was a response (429 or 5xx).
+        status: Option<u16>,
     },
     /// `Retry-After` asks for more patience than configured.
     #[error(
@@ -313,16 +329,17 @@ impl HttpClient {
         F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
         T: Send + 'static,
     {
-        self.get_accepting(url, JSON, observer, parse).await
+        self.get_with(url, observer, parse, FetchOptions::default())
+            .await
     }
 
-    /// [`HttpClient::get`] with another `Accept` header (`text/html` for web pages).
-    pub async fn get_accepting<T, F>(
+    /// [`HttpClient::get`] with per-request [`FetchOptions`].
+    pub async fn get_with<T, F>(
         &self,
         url: &Url,
-        accept: &'static str,
         observer: &dyn FetchObserver,
         parse: F,
+        options: FetchOptions,
     ) -> Result<T, HttpError>
     where
         F: Fn(&HttpExchange) -> Result<T, String> + Send + Sync + 'static,
@@ -331,10 +348,11 @@ impl HttpClient {
         let parse = Arc::new(parse);
         let replay = self.is_replay();
         let mut retry = 0u32;
+        let mut server_errors = 0u32;
         loop {
             let exchange = {
                 let _permit = self.limiter.acquire().await;
-                self.send(url, accept).await?
+                self.send(url, options.accept.unwrap_or(JSON)).await?
             };
             self.limiter
                 .observe(Announced::from_headers(&exchange.response_headers));
@@ -345,6 +363,7 @@ impl HttpClient {
                     message,
                 })?;
             let mut retry_after = None;
+            let mut last_status = None;
             let reason = match (exchange.status, &exchange.error) {
                 (None, err) => err.clone().unwrap_or_else(|| "no response".into()),
                 (Some(s), Some(err)) if (200..300).contains(&s) => err.clone(),
@@ -357,6 +376,7 @@ impl HttpClient {
                     }
                 }
                 (Some(s), _) if s == 429 || (500..600).contains(&s) => {
+                    last_status = Some(s);
                     retry_after = exchange.header("retry-after").and_then(parse_retry_after);
                     if s == 429 {
                         // The whole host backs off, not only this request.
@@ -374,11 +394,18 @@ impl HttpClient {
                     });
                 }
             };
-            if retry >= self.policy.max_retries {
+            if last_status.is_some_and(|s| s >= 500) {
+                server_errors += 1;
+            }
+            let enough_server_errors = options
+                .server_error_retries
+                .is_some_and(|n| last_status.is_some_and(|s| s >= 500) && server_errors > n);
+            if retry >= self.policy.max_retries || enough_server_errors {
                 return Err(HttpError::GaveUp {
                     url: url.to_string(),
                     attempts: retry + 1,
                     last: reason,
+                    status: last_status,
                 });
             }
             let wait = match retry_after {
@@ -580,6 +607,74 @@ mod tests {
             "HTTP 429 Too Many Requests: 429 Too Many Requests You have sent too many requests."
         );
         assert_eq!(status_text(503, b"", None), "HTTP 503 Service Unavailable");
+    }
+
+    struct Quiet;
+    impl FetchObserver for Quiet {
+        fn exchange(&self, _: &HttpExchange) -> Result<(), String> {
+            Ok(())
+        }
+        fn retry(&self, _: &RetryNotice<'_>) {}
+    }
+
+    /// A replaying client that answers one URL with `statuses` in turn.
+    fn replaying(url: &Url, statuses: &'static [u16]) -> HttpClient {
+        let urls = vec![url.to_string(); statuses.len()];
+        let load = {
+            let url = url.to_string();
+            Box::new(move |i: usize| {
+                Ok(HttpExchange {
+                    time: jiff::Timestamp::UNIX_EPOCH,
+                    elapsed_ms: 0,
+                    method: "GET".into(),
+                    url: url.clone(),
+                    request_headers: Vec::new(),
+                    status: Some(statuses[i]),
+                    response_headers: Vec::new(),
+                    body: bytes::Bytes::from_static(b"{}"),
+                    error: None,
+                })
+            })
+        };
+        let base = url.join("/").unwrap();
+        let transport = ReplayTransport::new(&urls, std::slice::from_ref(&base), load);
+        HttpClient::replay(Arc::new(transport), base, 5)
+    }
+
+    #[tokio::test]
+    async fn server_errors_can_end_a_fetch_early_with_their_status() {
+        let url = Url::parse("http://127.0.0.1:9/search/resources?size=100").unwrap();
+        let early = FetchOptions {
+            server_error_retries: Some(1),
+            ..Default::default()
+        };
+        let client = replaying(&url, &[503, 502, 200]);
+        let err = client
+            .get_with(&url, &Quiet, |_| Ok(()), early)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                HttpError::GaveUp {
+                    attempts: 2,
+                    status: Some(502),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // Without the option the policy's budget applies.
+        let client = replaying(&url, &[503, 502, 200]);
+        assert!(client.get(&url, &Quiet, |_| Ok(())).await.is_ok());
+        // 429s are not server errors: they keep the whole budget.
+        let client = replaying(&url, &[429, 429, 429, 200]);
+        assert!(
+            client
+                .get_with(&url, &Quiet, |_| Ok(()), early)
+                .await
+                .is_ok()
+        );
     }
 
     #[test]

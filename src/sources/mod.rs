@@ -4,8 +4,8 @@
 //! - [`http`]: one client for every source (User-Agent, retries, backoff, `Retry-After`), over
 //!   the network or a [`replay`] of recorded responses;
 //! - [`limits`]: per-host rate and concurrency limits learnt from the server's own headers;
-//! - one module per source ([`crossref`], [`cristin`]) that turns a [`SearchSpec`] into
-//!   requests and pages into [`Record`]s;
+//! - one module per source ([`crossref`], [`cristin`], [`nva`], [`prosjektbanken`]) that
+//!   turns a [`SearchSpec`] into requests and pages into [`Record`]s;
 //! - [`run_search`]: runs one planned search to the end and reports a [`SearchOutcome`].
 //!
 //! Nothing here writes files or prints: pages, exchanges and events go to a [`HarvestSink`]
@@ -16,6 +16,7 @@ pub mod crossref;
 pub mod http;
 mod lenient;
 pub mod limits;
+pub mod nva;
 pub mod prosjektbanken;
 pub mod replay;
 
@@ -164,9 +165,7 @@ impl SearchSpec {
             SourceKind::Cristin => {
                 cristin::CristinSearch::from_spec(self).map(SourceSearch::Cristin)
             }
-            other => Err(format!(
-                "harvesting from {other} is not available in this version of litscope"
-            )),
+            SourceKind::Nva => nva::NvaSearch::from_spec(self).map(SourceSearch::Nva),
         }
     }
 }
@@ -180,6 +179,8 @@ pub enum SourceSearch {
     Prosjektbanken(prosjektbanken::ProsjektbankenSearch),
     /// A Cristin search.
     Cristin(cristin::CristinSearch),
+    /// An NVA search.
+    Nva(nva::NvaSearch),
 }
 
 impl SourceSearch {
@@ -189,6 +190,7 @@ impl SourceSearch {
             SourceSearch::Crossref(s) => s.request_url(base, (!s.single_page()).then_some("*")),
             SourceSearch::Prosjektbanken(s) => s.request_url(base, 0),
             SourceSearch::Cristin(s) => s.request_url(base, 1),
+            SourceSearch::Nva(s) => s.first_request(base),
         }
     }
 }
@@ -372,6 +374,7 @@ pub async fn run_search(
         SourceSearch::Cristin(s) => {
             cristin::harvest(client, base, s, &observer, &mut outcome).await
         }
+        SourceSearch::Nva(s) => nva::harvest(client, base, s, &observer, &mut outcome).await,
     };
     outcome.counts.requests = observer.requests.load(Ordering::Relaxed);
     outcome.counts.retries = observer.retries.load(Ordering::Relaxed);

@@ -8,6 +8,7 @@ mod example;
 mod harvest;
 mod help;
 mod init;
+mod nva;
 mod prosjektbanken;
 mod status;
 

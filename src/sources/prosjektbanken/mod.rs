@@ -15,7 +15,7 @@
 
 pub mod page;
 
-use super::http::{HttpClient, HttpError};
+use super::http::{FetchOptions, HttpClient, HttpError};
 use super::{
     Clients, Event, FollowUp, HarvestError, PlannedSearch, SearchObserver, SearchOutcome,
     SearchSpec, SourceKind,
@@ -288,10 +288,17 @@ async fn enrich_from_pages(
         .collect();
     let pages: Vec<(usize, Result<page::ProjectPage, HttpError>)> =
         stream::iter(urls.into_iter().map(|(i, url)| async move {
+            let html = FetchOptions {
+                accept: Some("text/html"),
+                ..Default::default()
+            };
             let result = client
-                .get_accepting(&url, "text/html", observer, |ex| {
-                    Ok(page::parse(&String::from_utf8_lossy(&ex.body)))
-                })
+                .get_with(
+                    &url,
+                    observer,
+                    |ex| Ok(page::parse(&String::from_utf8_lossy(&ex.body))),
+                    html,
+                )
                 .await;
             (i, result)
         }))

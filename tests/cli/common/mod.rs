@@ -4,6 +4,7 @@
 
 pub mod cristin;
 pub mod crossref;
+pub mod nva;
 pub mod prosjektbanken;
 pub mod server;
 
@@ -68,6 +69,11 @@ impl TestWorkspace {
     /// Points Cristin at a local server.
     pub fn cristin(&mut self, url: &str) -> &mut Self {
         self.env("LITSCOPE_CRISTIN_URL", url)
+    }
+
+    /// Points NVA at a local server.
+    pub fn nva(&mut self, url: &str) -> &mut Self {
+        self.env("LITSCOPE_NVA_URL", url)
     }
 
     pub fn write(&self, rel: &str, content: &str) {
@@ -199,5 +205,12 @@ pub fn record_set(records: &[serde_json::Value]) -> Vec<serde_json::Value> {
 pub fn crossref_query(name: &str, extra: &str) -> String {
     format!(
         "name = \"{name}\"\n\n[[search]]\nsource = \"crossref\"\nquery = \"widget\"\nfield = \"all\"\nselect = \"all\"\n{extra}\n"
+    )
+}
+
+/// An NVA search in a query file.
+pub fn nva_query(name: &str, extra: &str) -> String {
+    format!(
+        "name = \"{name}\"\n\n[[search]]\nsource = \"nva\"\nquery = \"tjenestetildeling\"\n{extra}\n"
     )
 }
