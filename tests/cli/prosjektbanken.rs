@@ -370,60 +370,84 @@ fn offline_replay_includes_the_project_pages() {
 
 #[test]
 fn following_project_codes_finds_linked_publications_with_their_path() {
-    use crate::common::cristin::{Mock, Options};
+    use crate::common::{cristin, nva};
     let pb = Prosjektbanken::default();
-    let cristin = Mock::fixtures(Options::default());
+    let cristin = cristin::Mock::fixtures(cristin::Options::default());
+    let nva = nva::Mock::new(nva::hits(3, "linked"), nva::Options::default());
     let server = Server::start(move |r| {
-        if r.path.starts_with("/v2/results") {
-            // Publications exist for project 327219 only.
-            if r.path == "/v2/results" && r.param("project_code") != Some("327219") {
-                return Reply::json(200, "[]").header("x-total-count", "0");
-            }
+        // Publications exist for project 327219 only.
+        if r.path == "/v2/results" && r.param("project_code") != Some("327219") {
+            Reply::json(200, "[]").header("x-total-count", "0")
+        } else if r.path.starts_with("/v2/results") {
             cristin.handle(r)
+        } else if r.path == "/search/resources" && r.param("funding_identifier") != Some("327219") {
+            Reply::json(200, r#"{"totalHits":0,"hits":[]}"#)
+        } else if r.path == "/search/resources" {
+            nva.handle(r)
         } else {
             pb.handle(r)
         }
     });
-    let mut ws = workspace(&server, "limit = 2\npages = false\nfollow = [\"cristin\"]");
+    let mut ws = workspace(
+        &server,
+        "limit = 2\npages = false\nfollow = [\"cristin\", \"nva\"]",
+    );
     ws.cristin(&server.url());
     let (json, out) = ws.json(&["harvest"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let searches = json["searches"].as_array().unwrap();
     assert_eq!(
         searches.len(),
-        3,
-        "the project search and one Cristin search per project"
+        5,
+        "the project search, then Cristin and NVA for each of 2 projects"
     );
-    let asked: Vec<_> = server
+    let cristin_asked: Vec<_> = server
         .requests()
         .into_iter()
         .filter(|r| r.path == "/v2/results")
         .collect();
-    assert_eq!(asked.len(), 2);
+    assert_eq!(cristin_asked.len(), 2);
     assert!(
-        asked
+        cristin_asked
             .iter()
             .all(|r| r.param("funding_source") == Some("NFR"))
     );
-    let mut codes: Vec<_> = asked
+    let mut codes: Vec<_> = cristin_asked
         .iter()
         .map(|r| r.param("project_code").unwrap().to_string())
         .collect();
     codes.sort();
     assert_eq!(codes, ["327219", "349999"]);
-
-    let publications = ws.records("cristin");
-    assert!(!publications.is_empty());
+    let nva_asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/search/resources")
+        .collect();
+    assert_eq!(nva_asked.len(), 2);
     assert!(
-        publications
+        nva_asked
             .iter()
-            .all(|r| r["provenance"]["via"] == "prosjektbanken:327219"),
-        "{publications:?}"
+            .all(|r| r.param("funding_source") == Some("NFR"))
     );
+
+    for source in ["cristin", "nva"] {
+        let publications = ws.records(source);
+        assert!(!publications.is_empty(), "{source}");
+        assert!(
+            publications
+                .iter()
+                .all(|r| r["provenance"]["via"] == "prosjektbanken:327219"),
+            "{source}: {publications:?}"
+        );
+    }
     let log = ws.runlog();
-    let followed: Vec<_> = log.iter().filter(|l| l["source"] == "cristin").collect();
-    assert_eq!(followed.len(), 2);
-    assert!(followed.iter().any(|l| l["via"] == "prosjektbanken:327219"));
+    let followed: Vec<_> = log.iter().filter(|l| l["via"].is_string()).collect();
+    assert_eq!(followed.len(), 4);
+    assert!(
+        followed
+            .iter()
+            .any(|l| l["source"] == "nva" && l["via"] == "prosjektbanken:327219")
+    );
     assert!(
         stderr(&out).contains("cristin projects#1 via prosjektbanken:327219"),
         "{}",
@@ -433,5 +457,14 @@ fn following_project_codes_finds_linked_publications_with_their_path() {
     // Running it again finds nothing new and follows each link once more, no more.
     let (again, _) = ws.json(&["harvest"]);
     assert_eq!(again["retrieved"], 0);
-    assert_eq!(again["searches"].as_array().unwrap().len(), 3);
+    assert_eq!(again["searches"].as_array().unwrap().len(), 5);
+
+    // And the whole chain replays offline.
+    drop(server);
+    for source in ["prosjektbanken", "cristin", "nva"] {
+        std::fs::remove_file(ws.root.join(format!("corpus/records/{source}.jsonl"))).unwrap();
+    }
+    let (offline, out) = ws.json(&["harvest", "--offline"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(offline["retrieved"], json["retrieved"]);
 }
