@@ -483,7 +483,7 @@ fn convert_item(
         retrieved,
         via: planned.via.clone(),
     };
-    let mut r = Record::new(provenance, Some(&doi), compact(raw));
+    let mut r = Record::new(provenance, Some(&doi), super::lenient::one_line(raw));
     let title = first_clean(&item.title).or_else(|| first_clean(&item.original_title));
     r.title = match (title, first_clean(&item.subtitle)) {
         (Some(t), Some(s)) if !t.to_lowercase().contains(&s.to_lowercase()) => {
@@ -547,17 +547,6 @@ fn convert_item(
         .filter(|s| !s.is_empty())
         .collect();
     Ok(r)
-}
-
-/// The item's JSON as received, unless it spans lines (a pretty-printed body): then compacted,
-/// since a record must fit on one JSON Lines line.
-fn compact(raw: &RawValue) -> Box<RawValue> {
-    if raw.get().contains(['\n', '\r']) {
-        let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
-        RawValue::from_string(value.to_string()).expect("valid JSON")
-    } else {
-        raw.to_owned()
-    }
 }
 
 #[cfg(test)]

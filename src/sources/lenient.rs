@@ -1,4 +1,4 @@
-//! Serde helpers for APIs whose JSON types drift: strings that are sometimes arrays, numbers
+//! JSON helpers for the sources. Serde helpers for APIs whose JSON types drift: strings that are sometimes arrays, numbers
 //! that are sometimes strings (Crossref volumes, Cristin ids and years, NVA months). A field of
 //! an unexpected type is read as well as it can be, never a reason to drop a whole record.
 
@@ -42,4 +42,15 @@ pub(crate) fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u6
         serde_json::Value::String(s) => s.trim().parse().ok(),
         _ => None,
     })
+}
+
+/// An item's JSON as received, unless it spans lines (a pretty-printed body): then compacted,
+/// since a record's raw payload must fit on one JSON Lines line.
+pub(crate) fn one_line(raw: &serde_json::value::RawValue) -> Box<serde_json::value::RawValue> {
+    if raw.get().contains(['\n', '\r']) {
+        let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
+        serde_json::value::RawValue::from_string(value.to_string()).expect("valid JSON")
+    } else {
+        raw.to_owned()
+    }
 }

@@ -498,28 +498,7 @@ fn kill_9_mid_harvest_then_rerun_gives_the_uninterrupted_result() {
     let ws = workspace_with(&server, &nva_query("q", "size = 20"));
     let records_file = ws.root.join("corpus/records/nva.jsonl");
     for stop_after in [40usize, 120, 200] {
-        let mut child = ws
-            .command(&["harvest"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let lines = std::fs::read_to_string(&records_file)
-                .map(|t| t.lines().count())
-                .unwrap_or(0);
-            if lines >= stop_after || std::time::Instant::now() > deadline {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
-        let status = child.wait().unwrap();
-        assert!(
-            !status.success(),
-            "the harvest finished before it could be killed"
-        );
+        ws.kill_harvest_after("nva", stop_after);
     }
     let before = read_jsonl(&records_file).len();
     assert!(before < 300, "the kills left work to do ({before})");

@@ -331,18 +331,7 @@ fn kill_9_then_rerun_gives_the_uninterrupted_result() {
     let ws = workspace(&server, "page_size = 5\npages = false");
     let file = ws.root.join("corpus/records/prosjektbanken.jsonl");
     for stop_after in [10usize, 30] {
-        let mut child = ws
-            .command(&["harvest"])
-            .stderr(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while read_jsonl(&file).len() < stop_after && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
-        assert!(!child.wait().unwrap().success(), "finished before the kill");
+        ws.kill_harvest_after("prosjektbanken", stop_after);
     }
     assert!(read_jsonl(&file).len() < reference.len());
     ws.ok(&["harvest"]);

@@ -316,7 +316,11 @@ pub(super) fn convert_item(
         retrieved,
         via: planned.via.clone(),
     };
-    let mut r = Record::new(provenance, doi.as_deref(), compact(raw));
+    let mut r = Record::new(
+        provenance,
+        doi.as_deref(),
+        crate::sources::lenient::one_line(raw),
+    );
     let original = item.original_language.as_deref().and_then(language_key);
     let titles = if item.title.0.is_empty() {
         &item.result_title
@@ -424,7 +428,7 @@ pub fn parse_detail(body: &[u8]) -> Result<Detail, String> {
         summaries: by_language(&item.summary, clean_block),
         funding: funding(&item),
         keywords: keywords(&item),
-        raw: compact(&raw),
+        raw: crate::sources::lenient::one_line(&raw),
     })
 }
 
@@ -468,17 +472,6 @@ pub fn merge_detail(record: &mut Record, detail: Detail) -> Result<(), String> {
     }
     record.raw = detail.raw;
     Ok(())
-}
-
-/// The item's JSON as received, unless it spans lines (a pretty-printed body): then compacted,
-/// since a record must fit on one JSON Lines line.
-fn compact(raw: &RawValue) -> Box<RawValue> {
-    if raw.get().contains(['\n', '\r']) {
-        let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
-        RawValue::from_string(value.to_string()).expect("valid JSON")
-    } else {
-        raw.to_owned()
-    }
 }
 
 #[cfg(test)]

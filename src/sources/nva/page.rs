@@ -323,7 +323,7 @@ fn convert_hit(
     };
     // `Record::new` keeps the DOI only when it is one (not a PDF or YouTube link).
     let doi = reference.as_ref().and_then(|r| r.doi.as_deref());
-    let mut r = Record::new(provenance, doi, compact(raw));
+    let mut r = Record::new(provenance, doi, crate::sources::lenient::one_line(raw));
     r.ids.insert("nva".into(), identifier);
     for extra in elements::<AdditionalIdentifier>(hit.additional_identifiers) {
         if extra.kind.as_deref() == Some("CristinIdentifier")
@@ -488,17 +488,6 @@ fn fundings(raw: Option<&RawValue>) -> Vec<Funding> {
         }
     }
     out
-}
-
-/// The hit's JSON as received, unless it spans lines (a pretty-printed body): then compacted,
-/// since a record must fit on one JSON Lines line.
-fn compact(raw: &RawValue) -> Box<RawValue> {
-    if raw.get().contains(['\n', '\r']) {
-        let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
-        RawValue::from_string(value.to_string()).expect("valid JSON")
-    } else {
-        raw.to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -142,6 +142,28 @@ impl TestWorkspace {
         (value, out)
     }
 
+    /// Starts `litscope harvest`, waits until `source`'s records file holds `lines` records,
+    /// and kills it with SIGKILL (as a power cut or an OOM kill would); panics if the harvest
+    /// finished first.
+    pub fn kill_harvest_after(&self, source: &str, lines: usize) {
+        let file = self.root.join(format!("corpus/records/{source}.jsonl"));
+        let mut child = self
+            .command(&["harvest"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while read_jsonl_lenient(&file) < lines && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        assert!(
+            !child.wait().unwrap().success(),
+            "the harvest finished before it could be killed"
+        );
+    }
+
     /// Every line of corpus/records/<source>.jsonl, parsed.
     pub fn records(&self, source: &str) -> Vec<serde_json::Value> {
         read_jsonl(&self.root.join(format!("corpus/records/{source}.jsonl")))
@@ -165,6 +187,13 @@ pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
             .collect(),
         Err(_) => Vec::new(),
     }
+}
+
+/// Complete lines in a file that may be being written.
+fn read_jsonl_lenient(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|&&c| c == b'\n').count())
+        .unwrap_or(0)
 }
 
 pub fn stdout(out: &Output) -> String {
