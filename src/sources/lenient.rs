@@ -1,6 +1,7 @@
-//! JSON helpers for the sources. Serde helpers for APIs whose JSON types drift: strings that are sometimes arrays, numbers
-//! that are sometimes strings (Crossref volumes, Cristin ids and years, NVA months). A field of
-//! an unexpected type is read as well as it can be, never a reason to drop a whole record.
+//! JSON helpers shared by the sources: serde readers for APIs whose JSON types drift (strings
+//! that are sometimes arrays, numbers that are sometimes strings: Crossref volumes, Cristin ids
+//! and years, NVA months) — a field of an unexpected type is read as well as it can be, never
+//! a reason to drop a whole record — and the one-line form of a raw payload.
 
 use serde::Deserialize;
 use std::borrow::Cow;
