@@ -10,7 +10,7 @@
 //! |---|---|---|---|---|
 //! | set up | `init` | [`workspace`] | — | `review.toml`, `queries/`, `corpus/`, `index/` |
 //! | plan | every command | [`workspace`] | `review.toml`, `queries/*.toml` | — |
-//! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
+//! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay; Crossref, Cristin, NVA, Prosjektbanken) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its

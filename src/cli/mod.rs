@@ -23,6 +23,7 @@ const EXAMPLES: &str = "\
 Examples:
   litscope init my-review && cd my-review
   LITSCOPE_MAILTO=me@uni.no litscope harvest --source crossref
+  litscope harvest --source prosjektbanken
   litscope status
   litscope --workspace examples/recorded harvest --offline
 
@@ -31,6 +32,9 @@ Environment:
   LITSCOPE_MAILTO        contact e-mail for Crossref's polite pool
   LITSCOPE_CROSSREF_URL  base URL of the Crossref API (default https://api.crossref.org)
   LITSCOPE_CRISTIN_URL   base URL of the Cristin API (default https://api.cristin.no)
+  LITSCOPE_NVA_URL       base URL of the NVA API (default https://api.nva.unit.no)
+  LITSCOPE_PROSJEKTBANKEN_URL
+                         base URL of Prosjektbanken (default https://prosjektbanken.forskningsradet.no)
   NO_COLOR               no colours";
 
 /// litscope: harvest, deduplicate, search and screen references for systematic and scoping
