@@ -11,7 +11,9 @@
 //!    time, records/s, peak resident memory (VmHWM).
 //!
 //! The items are the real recorded Crossref items of the shared fixtures (the widget cursor
-//! chain, the JATS-abstract page and the Portuguese page), cycled with unique DOIs.
+//! chain, the JATS-abstract page and the Portuguese page), cycled with unique DOIs; then the
+//! same for Cristin (1,000 results a page, all with summaries so no detail requests) and NVA
+//! (100 hits a page, NVA's ceiling), made from their test fixtures.
 
 #[allow(dead_code)]
 #[path = "../tests/cli/common/mod.rs"]
@@ -102,6 +104,12 @@ fn end_to_end(n: usize, whole_records: bool) -> (Duration, u64) {
         "queries/q.toml",
         &format!("[[search]]\nsource = \"crossref\"\nquery = \"x\"\nlimit = {n}\n{select}"),
     );
+    measure(&ws, "crossref", n)
+}
+
+/// Runs `litscope harvest` in `ws`, pinned to CPU 0 when taskset exists; checks that `n`
+/// records of `source` were stored; returns (wall time, peak RSS in KiB).
+fn measure(ws: &TestWorkspace, source: &str, n: usize) -> (Duration, u64) {
     let inner = ws.command(&["harvest", "--quiet"]);
     let mut cmd = if std::path::Path::new("/usr/bin/taskset").exists() {
         let mut c = std::process::Command::new("/usr/bin/taskset");
@@ -143,12 +151,115 @@ fn end_to_end(n: usize, whole_records: bool) -> (Duration, u64) {
     };
     let wall = start.elapsed();
     assert!(status.success(), "harvest failed");
-    let stored = std::fs::read_to_string(ws.root.join("corpus/records/crossref.jsonl"))
+    let stored = std::fs::read_to_string(ws.root.join(format!("corpus/records/{source}.jsonl")))
         .unwrap()
         .lines()
         .count();
     assert_eq!(stored, n);
     (wall, peak_kib)
+}
+
+/// Cristin: `n` items with summaries (no detail requests), 1,000 a page.
+fn cristin_end_to_end(n: usize) -> (Duration, u64) {
+    let items = with_summaries(common::cristin::synthetic_items(n, "bench"));
+    let mock = Arc::new(common::cristin::Mock::new(
+        items,
+        Default::default(),
+        common::cristin::Options::default(),
+    ));
+    let server = Server::start(move |r| mock.handle(r));
+    let mut ws = TestWorkspace::new();
+    ws.cristin(&server.url());
+    ws.write(
+        "queries/q.toml",
+        &format!("[[search]]\nsource = \"cristin\"\nquery = \"x\"\nlimit = {n}\n"),
+    );
+    measure(&ws, "cristin", n)
+}
+
+/// NVA: `n` hits made from the real ones, 100 a page (NVA's own ceiling).
+fn nva_end_to_end(n: usize) -> (Duration, u64) {
+    let mock = Arc::new(common::nva::Mock::new(
+        common::nva::hits(n, "bench"),
+        Default::default(),
+    ));
+    let server = Server::start(move |r| mock.handle(r));
+    let mut ws = TestWorkspace::new();
+    ws.nva(&server.url());
+    ws.write(
+        "queries/q.toml",
+        &format!("[[search]]\nsource = \"nva\"\nquery = \"x\"\nlimit = {n}\n"),
+    );
+    measure(&ws, "nva", n)
+}
+
+fn with_summaries(mut items: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    for item in &mut items {
+        if item.get("summary").is_none() {
+            item["summary"] =
+                serde_json::json!({"nb": "Sammendrag av resultatet, med æøå.", "en": "A summary."});
+        }
+    }
+    items
+}
+
+fn planned(source: SourceKind) -> PlannedSearch {
+    let spec = SearchSpec {
+        source,
+        query: "x".into(),
+        filter: None,
+        limit: None,
+        options: Default::default(),
+    };
+    PlannedSearch {
+        ordinal: 1,
+        query_file: "q.toml".into(),
+        name: "bench".into(),
+        index: 1,
+        line: 1,
+        search: spec.resolve().unwrap(),
+        spec,
+        via: None,
+    }
+}
+
+/// Parse + normalise rates of the Cristin and NVA page parsers.
+fn parse_only_norwegian() -> (f64, f64) {
+    let cristin_body =
+        serde_json::to_vec(&with_summaries(common::cristin::synthetic_items(1000, "p"))).unwrap();
+    let nva_body = serde_json::to_vec(
+        &serde_json::json!({"totalHits": 100, "hits": common::nva::hits(100, "p")}),
+    )
+    .unwrap();
+    let rate = |f: &dyn Fn() -> usize| {
+        let start = Instant::now();
+        let mut n = 0;
+        while start.elapsed() < Duration::from_secs(3) {
+            n += f();
+        }
+        n as f64 / start.elapsed().as_secs_f64()
+    };
+    let (pc, pn) = (planned(SourceKind::Cristin), planned(SourceKind::Nva));
+    let cristin = rate(&|| {
+        litscope::sources::cristin::parse_page(
+            &cristin_body,
+            None,
+            None,
+            &pc,
+            "bench",
+            jiff::Timestamp::now(),
+        )
+        .unwrap()
+        .records
+        .len()
+    });
+    let nva = rate(&|| {
+        litscope::sources::nva::parse_page(&nva_body, &pn, "bench", jiff::Timestamp::now())
+            .unwrap()
+            .records
+            .len()
+    });
+    (cristin, nva)
 }
 
 fn main() {
@@ -180,18 +291,34 @@ fn main() {
     runs.push((max.min(100_000), true));
     for (n, whole) in runs {
         let (wall, rss) = end_to_end(n, whole);
-        let request = if whole {
-            "select = all"
-        } else {
-            "default select"
-        };
-        println!(
-            "{:>10}  {:>14}  {:>8.2}  {:>10.0}  {:>6} MiB",
+        row(
             n,
-            request,
-            wall.as_secs_f64(),
-            n as f64 / wall.as_secs_f64(),
-            rss / 1024
+            if whole {
+                "select = all"
+            } else {
+                "default select"
+            },
+            wall,
+            rss,
         );
     }
+    let (cristin, nva) = parse_only_norwegian();
+    println!("parse + normalise only, Cristin:           {cristin:>8.0} records/s");
+    println!("parse + normalise only, NVA:               {nva:>8.0} records/s");
+    let n = max.min(100_000);
+    let (wall, rss) = cristin_end_to_end(n);
+    row(n, "cristin", wall, rss);
+    let (wall, rss) = nva_end_to_end(n);
+    row(n, "nva", wall, rss);
+}
+
+fn row(n: usize, request: &str, wall: Duration, rss_kib: u64) {
+    println!(
+        "{:>10}  {:>14}  {:>8.2}  {:>10.0}  {:>6} MiB",
+        n,
+        request,
+        wall.as_secs_f64(),
+        n as f64 / wall.as_secs_f64(),
+        rss_kib / 1024
+    );
 }

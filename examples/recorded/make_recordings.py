@@ -76,7 +76,8 @@ def main():
                 "response": {"status": meta["response"]["status"], "headers": headers,
                              "body": body_name, "bytes": size},
             }
-            (folder / f"{seq:06d}.meta.json").write_text(json.dumps(record, indent=2) + "\n")
+            with open(folder / "exchanges.jsonl", "a", encoding="utf-8") as log:
+                log.write(json.dumps(record, separators=(",", ":")) + "\n")
         info = {
             "run": run, "query_file": "queries/recorded.toml", "name": "recorded", "search": number,
             "source": "crossref", "spec": spec, "base_url": "https://api.crossref.org/",

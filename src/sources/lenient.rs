@@ -48,7 +48,7 @@ pub(crate) fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u6
 /// An item's JSON as received, unless it spans lines (a pretty-printed body): then compacted,
 /// since a record's raw payload must fit on one JSON Lines line.
 pub(crate) fn one_line(raw: &serde_json::value::RawValue) -> Box<serde_json::value::RawValue> {
-    if raw.get().contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', raw.get().as_bytes()).is_some() {
         let value: serde_json::Value = serde_json::from_str(raw.get()).expect("already parsed");
         serde_json::value::RawValue::from_string(value.to_string()).expect("valid JSON")
     } else {

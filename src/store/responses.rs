@@ -1,16 +1,18 @@
 //! Recorded HTTP responses: `corpus/responses/<run>/<NN>-<source>-<name>/`.
 //!
-//! Every exchange of a search (errors and retries included) is kept as two files: the body
-//! exactly as received (`000001.body.json`, `.txt`, `.html` or `.bin` after its content type)
-//! and its metadata (`000001.meta.json`: URL, status, headers, date, timing). The metadata is
-//! written after the body, so it marks a complete exchange. `search.json` describes the search
-//! and says whether it completed.
+//! Every exchange of a search (errors and retries included) is kept: the body exactly as
+//! received in its own file (`000001.body.json`, `.txt`, `.html` or `.bin` after its content
+//! type) and one line of metadata in `exchanges.jsonl` (URL, request headers, status, response
+//! headers, date, timing, body file). The line is appended after the body is written, so it
+//! marks a complete exchange; one metadata file per search rather than per exchange keeps a
+//! harvest of small pages from spending its time creating files. `search.json` describes the
+//! search and says whether it completed.
 //!
 //! This is the evidence a PRISMA-S report needs, and what `harvest --offline` replays: it
 //! looks for the latest complete recording of the same search (same source and spec).
 
 use super::StoreError;
-use super::jsonl::write_atomic;
+use super::jsonl::{Appender, write_atomic};
 use crate::model::HttpExchange;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -20,6 +22,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub fn responses_dir(corpus: &Path) -> PathBuf {
     corpus.join("responses")
 }
+
+/// The metadata of every exchange of a search, one line each.
+const EXCHANGES: &str = "exchanges.jsonl";
 
 /// `search.json`: what was searched, and whether the recording is complete.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -88,6 +93,7 @@ pub struct SearchRecorder {
     dir: PathBuf,
     info: std::sync::Mutex<SearchInfo>,
     seq: AtomicU32,
+    log: std::sync::Mutex<Appender>,
 }
 
 impl SearchRecorder {
@@ -99,10 +105,12 @@ impl SearchRecorder {
             slug(&info.name)
         ));
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        let (log, _) = Appender::open(&dir.join(EXCHANGES))?;
         let recorder = SearchRecorder {
             dir,
             info: std::sync::Mutex::new(info),
             seq: AtomicU32::new(0),
+            log: std::sync::Mutex::new(log),
         };
         recorder.write_info()?;
         Ok(recorder)
@@ -114,7 +122,7 @@ impl SearchRecorder {
         write_atomic(&self.dir.join("search.json"), &bytes)
     }
 
-    /// Stores one exchange: body first, then its metadata.
+    /// Stores one exchange: body first, then its line of metadata.
     pub fn record(&self, ex: &HttpExchange) -> Result<(), StoreError> {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
         let response = match ex.status {
@@ -144,9 +152,9 @@ impl SearchRecorder {
             response,
             error: ex.error.clone(),
         };
-        let path = self.dir.join(format!("{seq:06}.meta.json"));
-        let bytes = serde_json::to_vec_pretty(&meta).expect("exchange metadata serialises");
-        std::fs::write(&path, bytes).map_err(|e| StoreError::io(&path, e))
+        let mut line = serde_json::to_vec(&meta).expect("exchange metadata serialises");
+        line.push(b'\n');
+        self.log.lock().expect("recorder lock").append(&line)
     }
 
     /// Marks the recording finished (complete or not).
@@ -201,42 +209,34 @@ pub struct StoredExchange {
     pub seq: u32,
     /// The request URL.
     pub url: String,
-    meta_path: PathBuf,
+    meta: std::sync::Arc<ExchangeMeta>,
     body_path: Option<PathBuf>,
 }
 
 impl StoredExchange {
     /// Reads the exchange with its body.
     pub fn load(&self) -> Result<HttpExchange, StoreError> {
-        let meta = read_meta(&self.meta_path)?;
         let body = match &self.body_path {
             Some(p) => std::fs::read(p).map_err(|e| StoreError::io(p, e))?,
             None => Vec::new(),
         };
-        let (status, response_headers) = match meta.response {
-            Some(r) => (Some(r.status), r.headers),
+        let meta = &*self.meta;
+        let (status, response_headers) = match &meta.response {
+            Some(r) => (Some(r.status), r.headers.clone()),
             None => (None, Vec::new()),
         };
         Ok(HttpExchange {
             time: meta.time,
             elapsed_ms: meta.elapsed_ms,
-            method: meta.request.method,
-            url: meta.request.url,
-            request_headers: meta.request.headers,
+            method: meta.request.method.clone(),
+            url: meta.request.url.clone(),
+            request_headers: meta.request.headers.clone(),
             status,
             response_headers,
             body: body.into(),
-            error: meta.error,
+            error: meta.error.clone(),
         })
     }
-}
-
-fn read_meta(path: &Path) -> Result<ExchangeMeta, StoreError> {
-    let bytes = std::fs::read(path).map_err(|e| StoreError::io(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
 }
 
 /// A complete recording of a search, found for replay.
@@ -291,22 +291,24 @@ pub fn find_recording(
         return Ok(None);
     };
     let mut exchanges = Vec::new();
-    for entry in std::fs::read_dir(&dir).map_err(|e| StoreError::io(&dir, e))? {
-        let path = entry.map_err(|e| StoreError::io(&dir, e))?.path();
-        let is_meta = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(".meta.json"));
-        if !is_meta {
-            continue;
-        }
-        let meta = read_meta(&path)?;
-        let body_path = meta.response.as_ref().map(|r| dir.join(&r.body));
+    let log = dir.join(EXCHANGES);
+    let diagnostics = super::jsonl::read_lines(&log, |_, line| {
+        let meta: ExchangeMeta = serde_json::from_slice(line).map_err(|e| e.to_string())?;
         exchanges.push(StoredExchange {
             seq: meta.seq,
-            url: meta.request.url,
-            meta_path: path,
-            body_path,
+            url: meta.request.url.clone(),
+            body_path: meta.response.as_ref().map(|r| dir.join(&r.body)),
+            meta: std::sync::Arc::new(meta),
+        });
+        Ok(())
+    })?;
+    if let Some(d) = diagnostics
+        .into_iter()
+        .find(|d| d.kind != super::DiagnosticKind::TornLine)
+    {
+        return Err(StoreError::Corrupt {
+            path: log,
+            message: d.to_string(),
         });
     }
     exchanges.sort_by_key(|e| e.seq);

@@ -106,9 +106,9 @@ fn pages_through_the_recorded_cursor_chain() {
         fixture(crossref::PAGES[1]),
         "bodies are stored exactly as received"
     );
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(search_dir.join("000002.meta.json")).unwrap())
-            .unwrap();
+    let metas = crate::common::read_jsonl(&search_dir.join("exchanges.jsonl"));
+    assert_eq!(metas.len(), 3, "one metadata line per exchange");
+    let meta = &metas[1];
     assert_eq!(meta["response"]["status"], 200);
     assert!(
         meta["request"]["url"]

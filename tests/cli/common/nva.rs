@@ -11,6 +11,7 @@
 
 use super::server::{Reply, Request};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// The base the real service writes into its links: the harvester must not follow it.
@@ -125,6 +126,8 @@ pub struct Options {
 /// Any number of hits behind `/search/resources`.
 pub struct Mock {
     hits: Vec<(String, String)>,
+    /// Position of each hit's sort key, for `search_after`.
+    positions: HashMap<String, usize>,
     options: Options,
 }
 
@@ -137,8 +140,17 @@ impl Mock {
                 let key = format!("{},{}", created_ms(i), h["identifier"].as_str().unwrap());
                 (key, h.to_string())
             })
+            .collect::<Vec<_>>();
+        let positions = hits
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| (key.clone(), i))
             .collect();
-        Mock { hits, options }
+        Mock {
+            hits,
+            positions,
+            options,
+        }
     }
 
     pub fn handle(&self, req: &Request) -> Reply {
@@ -182,16 +194,16 @@ impl Mock {
         if self.options.max_ok_size.is_some_and(|m| size > m) {
             return Reply::json(502, r#"{"message": "Internal server error"}"#);
         }
-        let start =
-            match req.param("search_after") {
-                Some(after) => self.hits.iter().position(|(key, _)| key == after).map_or(
-                    self.hits.len(),
-                    |p| {
-                        if self.options.overlap { p } else { p + 1 }
-                    },
-                ),
-                None => from,
-            };
+        let start = match req.param("search_after") {
+            Some(after) => self
+                .positions
+                .get(after)
+                .copied()
+                .map_or(self.hits.len(), |p| {
+                    if self.options.overlap { p } else { p + 1 }
+                }),
+            None => from,
+        };
         let end = (start + size).min(self.hits.len());
         let start = start.min(end);
         let page = &self.hits[start..end];
