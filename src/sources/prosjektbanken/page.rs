@@ -298,6 +298,52 @@ mod tests {
         );
     }
 
+    fn seed_page(name: &str) -> ProjectPage {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/prosjektbanken")
+            .join(name);
+        parse(&std::fs::read_to_string(path).unwrap())
+    }
+
+    #[test]
+    fn both_seed_project_pages() {
+        let p = seed_page("project-327219.html");
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Ressursfordeling i helse- og omsorgstjenesten i kommunene")
+        );
+        assert_eq!(
+            p.alt_title.as_deref(),
+            Some(
+                "Resource allocation within primary health and care services in Norwegian municipalities"
+            )
+        );
+        assert_eq!(p.number.as_deref(), Some("327219"));
+        assert_eq!(p.amount_nok, Some(1_800_000));
+        assert_eq!(p.period, Some((2021, 2025)));
+        assert_eq!(
+            p.programme.as_deref(),
+            Some("INNOFFARENA-Innovasjonsarena for stat og kommune")
+        );
+        let summary = p.summary.unwrap();
+        assert_eq!(summary.split("\n\n").count(), 2);
+        assert!(summary.contains("«tillitsmodeller»"));
+        assert!(p.missed.is_empty());
+
+        let h = seed_page("project-349999.html");
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Innovation in municipal home-based healthcare services")
+        );
+        assert_eq!(h.amount_nok, Some(9_400_000));
+        assert_eq!(
+            (h.number, h.period),
+            (None, None),
+            "the recorded page shows neither"
+        );
+        assert!(h.summary.unwrap().contains("HELTOM"));
+    }
+
     #[test]
     fn a_page_without_the_expected_structure_misses_gracefully() {
         let page = parse("<html><body><div id=\"root\"></div><script>app()</script></body></html>");
