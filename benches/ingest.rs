@@ -61,16 +61,7 @@ fn parse_only(selected: bool) -> f64 {
         limit: None,
         options: Default::default(),
     };
-    let planned = PlannedSearch {
-        ordinal: 1,
-        query_file: "q.toml".into(),
-        name: "bench".into(),
-        index: 1,
-        line: 1,
-        search: spec.resolve().unwrap(),
-        spec,
-        via: None,
-    };
+    let planned = PlannedSearch::standalone("bench", spec).unwrap();
     let start = Instant::now();
     let mut n = 0usize;
     while start.elapsed() < Duration::from_secs(3) {
@@ -211,16 +202,7 @@ fn planned(source: SourceKind) -> PlannedSearch {
         limit: None,
         options: Default::default(),
     };
-    PlannedSearch {
-        ordinal: 1,
-        query_file: "q.toml".into(),
-        name: "bench".into(),
-        index: 1,
-        line: 1,
-        search: spec.resolve().unwrap(),
-        spec,
-        via: None,
-    }
+    PlannedSearch::standalone("bench", spec).unwrap()
 }
 
 /// Parse + normalise rates of the Cristin and NVA page parsers.

@@ -218,6 +218,21 @@ pub struct PlannedSearch {
 }
 
 impl PlannedSearch {
+    /// A search on its own, not from a query file (a one-search plan named `name`).
+    pub fn standalone(name: &str, spec: SearchSpec) -> Result<Self, String> {
+        let search = spec.resolve()?;
+        Ok(PlannedSearch {
+            ordinal: 1,
+            query_file: String::new(),
+            name: name.into(),
+            index: 1,
+            line: 0,
+            spec,
+            search,
+            via: None,
+        })
+    }
+
     /// `name#index` (`allocation-models#2`), how messages name the search; for a followed link
     /// `name#index via prosjektbanken:327219`.
     pub fn label(&self) -> String {
@@ -404,4 +419,21 @@ pub(crate) async fn store_page(
         .sink
         .event(&observer.search, Event::Page { outcome });
     Ok(())
+}
+
+/// A search of `source` as a query file would give it (options as JSON), for unit tests.
+#[cfg(test)]
+pub(crate) fn test_spec(
+    source: SourceKind,
+    query: &str,
+    limit: Option<u64>,
+    options: serde_json::Value,
+) -> SearchSpec {
+    SearchSpec {
+        source,
+        query: query.into(),
+        filter: None,
+        limit,
+        options: serde_json::from_value(options).expect("options are a JSON object"),
+    }
 }

@@ -619,31 +619,13 @@ pub fn parse_page(
 mod tests {
     use super::*;
     use crate::sources::{SearchSpec, SourceKind, SourceSearch};
-    use std::collections::BTreeMap;
 
     pub(super) fn spec(query: &str, limit: Option<u64>, options: serde_json::Value) -> SearchSpec {
-        let options: BTreeMap<String, serde_json::Value> = serde_json::from_value(options).unwrap();
-        SearchSpec {
-            source: SourceKind::Cristin,
-            query: query.into(),
-            filter: None,
-            limit,
-            options,
-        }
+        crate::sources::test_spec(SourceKind::Cristin, query, limit, options)
     }
 
     pub(super) fn planned(spec: SearchSpec) -> PlannedSearch {
-        let search = spec.resolve().unwrap();
-        PlannedSearch {
-            ordinal: 1,
-            query_file: "queries/t.toml".into(),
-            name: "t".into(),
-            index: 1,
-            line: 1,
-            spec,
-            search,
-            via: None,
-        }
+        PlannedSearch::standalone("t", spec).unwrap()
     }
 
     pub(super) fn cristin(p: &PlannedSearch) -> &CristinSearch {

@@ -552,17 +552,9 @@ fn failed_with_server_error(e: &HttpError) -> bool {
 mod tests {
     use super::*;
     use crate::sources::{SourceKind, SourceSearch, parse_base_url};
-    use std::collections::BTreeMap;
 
     fn spec(query: &str, limit: Option<u64>, options: serde_json::Value) -> SearchSpec {
-        let options: BTreeMap<String, serde_json::Value> = serde_json::from_value(options).unwrap();
-        SearchSpec {
-            source: SourceKind::Nva,
-            query: query.into(),
-            filter: None,
-            limit,
-            options,
-        }
+        crate::sources::test_spec(SourceKind::Nva, query, limit, options)
     }
 
     fn nva(spec: &SearchSpec) -> NvaSearch {

@@ -507,28 +507,11 @@ mod tests {
         include_bytes!("../../../tests/fixtures/nva/synthetic_query-adfaaf_zero-hits.json");
 
     fn spec(query: &str, limit: Option<u64>, options: serde_json::Value) -> SearchSpec {
-        let options: BTreeMap<String, serde_json::Value> = serde_json::from_value(options).unwrap();
-        SearchSpec {
-            source: SourceKind::Nva,
-            query: query.into(),
-            filter: None,
-            limit,
-            options,
-        }
+        crate::sources::test_spec(SourceKind::Nva, query, limit, options)
     }
 
     fn planned(spec: SearchSpec) -> PlannedSearch {
-        let search = spec.resolve().unwrap();
-        PlannedSearch {
-            ordinal: 1,
-            query_file: "queries/t.toml".into(),
-            name: "t".into(),
-            index: 1,
-            line: 1,
-            spec,
-            search,
-            via: None,
-        }
+        PlannedSearch::standalone("t", spec).unwrap()
     }
 
     fn page(body: &[u8]) -> NvaPage {

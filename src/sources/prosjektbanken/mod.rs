@@ -655,31 +655,14 @@ fn convert(
 mod tests {
     use super::*;
     use crate::sources::{SearchSpec, SourceKind};
-    use std::collections::BTreeMap;
 
     fn spec(query: &str, limit: Option<u64>, options: serde_json::Value) -> SearchSpec {
-        let options: BTreeMap<String, serde_json::Value> = serde_json::from_value(options).unwrap();
-        SearchSpec {
-            source: SourceKind::Prosjektbanken,
-            query: query.into(),
-            filter: None,
-            limit,
-            options,
-        }
+        crate::sources::test_spec(SourceKind::Prosjektbanken, query, limit, options)
     }
 
     fn planned() -> PlannedSearch {
-        let spec = spec("ressursfordeling", None, serde_json::json!({}));
-        PlannedSearch {
-            ordinal: 1,
-            query_file: "q.toml".into(),
-            name: "p".into(),
-            index: 1,
-            line: 1,
-            search: spec.resolve().unwrap(),
-            spec,
-            via: None,
-        }
+        PlannedSearch::standalone("p", spec("ressursfordeling", None, serde_json::json!({})))
+            .unwrap()
     }
 
     fn base() -> Url {
