@@ -4,6 +4,7 @@
 mod common;
 
 mod cristin;
+mod decide;
 mod example;
 mod harvest;
 mod help;
