@@ -8,7 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod decide;
-// mod export;
+mod export;
 mod harvest;
 mod harvest_sink;
 mod init;
@@ -70,7 +70,7 @@ enum Command {
     Init(init::Args),
     Harvest(harvest::Args),
     Decide(decide::Args),
-    //    Export(export::Args),
+    Export(export::Args),
     Status(status::Args),
 }
 
@@ -151,7 +151,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(args, ui),
         Command::Harvest(args) => harvest::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Decide(args) => decide::run(args, &open_workspace(workspace.as_deref())?, ui),
-        //        Command::Export(args) => export::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Export(args) => export::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
     }
 }

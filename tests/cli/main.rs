@@ -6,6 +6,7 @@ mod common;
 mod cristin;
 mod decide;
 mod example;
+mod export;
 mod harvest;
 mod help;
 mod init;
