@@ -4,8 +4,9 @@ use super::output::{Ui, fit};
 use super::{CliError, Outcome};
 use crate::model::RecordId;
 use crate::screen::protocol::Protocol;
-use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog, Decisions};
-use crate::store::records::{list_sources, read_records};
+use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog, Decisions, EffectiveRule};
+use crate::store::jsonl::read_lines;
+use crate::store::records::list_sources;
 use crate::workspace::Workspace;
 
 /// Record one screening decision (include, exclude, maybe) or undo your latest one
@@ -43,6 +44,14 @@ pub struct Args {
     /// Free-text note
     #[arg(long, value_name = "N")]
     note: Option<String>,
+}
+
+/// What `decide` reads of each stored record.
+#[derive(serde::Deserialize)]
+struct IdAndTitle {
+    id: String,
+    #[serde(default)]
+    title: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -108,10 +117,12 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     // The record must exist; its title goes into the confirmation.
     let mut title: Option<Option<String>> = None;
     for (_, path) in list_sources(&corpus)? {
-        read_records(&path, |r| {
-            if r.id == id && title.as_ref().is_none_or(Option::is_none) {
+        read_lines(&path, |_, line| {
+            let r: IdAndTitle = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+            if r.id == id.as_str() && title.as_ref().is_none_or(Option::is_none) {
                 title = Some(r.title);
             }
+            Ok(())
         })?;
     }
     let Some(title) = title else {
@@ -129,6 +140,16 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         ui.warn(&d.to_string());
     }
     let history = Decisions::from_events(&events);
+    let stages = protocol.stage_names();
+    if let Some((reached, _)) = history.progress(&id, &stages, EffectiveRule::default()) {
+        let pos = |s: &str| stages.iter().position(|x| x == s);
+        if pos(&args.stage) > pos(reached) {
+            ui.warn(&format!(
+                "{id} has not reached {} (it stops at {reached}); the decision is recorded anyway",
+                args.stage
+            ));
+        }
+    }
     let undone = history.latest(&id, &args.stage, &reviewer).cloned();
     if action == Action::Undo && undone.is_none() {
         return Err(CliError::Usage(format!(

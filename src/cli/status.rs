@@ -92,7 +92,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             for (i, (name, c)) in stages.iter().zip(&counts).enumerate() {
                 let label = if i == 0 { "screening" } else { "" };
                 let conflict = if c.conflict > 0 {
-                    format!(" · {} conflicts", thousands(c.conflict))
+                    format!(" · {} in conflict", thousands(c.conflict))
                 } else {
                     String::new()
                 };

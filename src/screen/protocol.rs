@@ -45,6 +45,9 @@ pub enum ProtocolError {
     /// A reason on something other than an exclusion.
     #[error("a reason goes only with `exclude`, not with `{0}`")]
     ReasonWithoutExclusion(String),
+    /// Tags on an undo (which only withdraws a decision).
+    #[error("`undo` takes no tags: it only withdraws your latest decision")]
+    TagsWithUndo,
 }
 
 fn numbered(what: &str, valid: &[String]) -> String {
@@ -154,6 +157,9 @@ impl Protocol {
             return Err(ProtocolError::ReasonWithoutExclusion(
                 action_name(action).into(),
             ));
+        }
+        if !tags.is_empty() && action == Action::Undo {
+            return Err(ProtocolError::TagsWithUndo);
         }
         let mut out_reasons = Vec::new();
         for r in reasons {

@@ -125,6 +125,9 @@ fn unknown_reasons_tags_stages_and_ids_are_usage_errors() {
     assert_eq!(c, Some(2));
     let (c, _) = code(&ws, &["decide", &id, "perhaps"]);
     assert_eq!(c, Some(2));
+    let (c, err) = code(&ws, &["decide", &id, "undo", "--tag", "1"]);
+    assert_eq!(c, Some(2));
+    assert!(err.contains("takes no tags"), "{err}");
     let (c, err) = code(&ws, &["decide", &id, "undo"]);
     assert_eq!(c, Some(2));
     assert!(err.contains("no decision"), "{err}");
@@ -187,4 +190,33 @@ fn a_torn_last_line_is_reported_and_every_earlier_decision_kept() {
     assert!(!stderr(&out).contains("incomplete"), "{}", stderr(&out));
     assert_eq!(status["screening"]["title-abstract"]["include"], 2);
     assert_eq!(status["screening"]["title-abstract"]["maybe"], 1);
+}
+
+#[test]
+fn reviewers_who_disagree_are_counted_as_a_conflict() {
+    let ws = TestWorkspace::harvested_example();
+    let id = ws.record_ids()[0].clone();
+    ws.ok(&["decide", &id, "include", "--reviewer", "ann"]);
+    ws.ok(&["decide", &id, "include", "--reviewer", "bob"]);
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["screening"]["title-abstract"]["include"], 1);
+    ws.ok(&[
+        "decide",
+        &id,
+        "exclude",
+        "--reviewer",
+        "bob",
+        "--reason",
+        "1",
+    ]);
+    let (status, _) = ws.json(&["status"]);
+    let ta = &status["screening"]["title-abstract"];
+    assert_eq!(
+        (ta["include"].as_u64(), ta["exclude"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(ta["conflict"], 1);
+    assert_eq!(ta["unscreened"], 101);
+    // A conflict goes on to full-text: doubt keeps a record in.
+    assert_eq!(status["screening"]["full-text"]["unscreened"], 1);
 }
