@@ -118,7 +118,8 @@ fn entry_type(r: &ExportRecord) -> (&'static str, &'static str) {
         WorkKind::Book => ("book", "series"),
         WorkKind::Thesis => ("phdthesis", "school"),
         WorkKind::Report => ("techreport", "institution"),
-        WorkKind::Other => ("misc", "howpublished"),
+        // `journal` rather than `howpublished`: importers (ours, Zotero) read it as the venue.
+        WorkKind::Other => ("misc", "journal"),
     }
 }
 

@@ -176,6 +176,11 @@ fn ris_carries_decisions_in_kw_and_n1_lines() {
         entry.contains("N1  - litscope:source_id=crossref:10."),
         "{entry}"
     );
+    let only = export(&ws, &["--format", "ris", "--status", "excluded"]);
+    assert_eq!(only.matches("ER  - \r\n").count(), 1);
+    assert!(only.contains(&format!("ID  - {}\r\n", ids[0])));
+    let none = export(&ws, &["--format", "ris", "--status", "included"]);
+    assert!(none.is_empty(), "{none}");
     // Every line is a tag line or blank.
     for line in text.split("\r\n") {
         assert!(
@@ -200,6 +205,9 @@ fn bibtex_is_valid_with_unique_keys_and_writes_to_out_atomically() {
     let text = std::fs::read_to_string(ws.root.join("refs.bib")).unwrap();
     let entries: Vec<&str> = text.split("\n@").collect();
     assert_eq!(entries.len(), 102);
+    let unscreened = export(&ws, &["--format", "bibtex", "--status", "unscreened"]);
+    assert_eq!(unscreened.matches("\n@").count() + 1, 101);
+    assert!(!unscreened.contains("litscope:decision=exclude"));
     let mut keys = std::collections::HashSet::new();
     for e in &entries {
         let e = e.trim_start_matches('@');
