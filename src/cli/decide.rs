@@ -26,15 +26,16 @@ Examples:
 pub struct Args {
     /// Record id (as shown by `search`, `status`, `export`)
     id: String,
-    /// The decision, or `undo` to withdraw your latest decision on this record at this stage
+    /// The decision, or `undo` to withdraw your latest decision on this record
     #[arg(value_enum)]
     decision: DecisionArg,
     /// Reviewer name [default: LITSCOPE_REVIEWER, else the OS user name, else `reviewer`]
     #[arg(long, value_name = "NAME")]
     reviewer: Option<String>,
-    /// Screening stage
-    #[arg(long, value_name = "STAGE", default_value = "title-abstract")]
-    stage: String,
+    /// Screening stage [default: the first stage, title-abstract; for `undo`, the stage of
+    /// your latest decision on the record]
+    #[arg(long, value_name = "STAGE")]
+    stage: Option<String>,
     /// Exclusion reason: its number at this stage or its exact text (only with `exclude`)
     #[arg(long, value_name = "R")]
     reason: Vec<String>,
@@ -100,10 +101,17 @@ fn reviewer(flag: Option<String>) -> Result<String, CliError> {
 /// Runs `decide`.
 pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let protocol = Protocol::from_config(&ws.config);
+    let stages = protocol.stage_names();
+    let first_stage = stages.first().cloned().unwrap_or_default();
     let action = Action::from(args.decision);
     let reviewer = reviewer(args.reviewer)?;
     let (reasons, tags) = protocol
-        .resolve(&args.stage, action, &args.reason, &args.tag)
+        .resolve(
+            args.stage.as_deref().unwrap_or(&first_stage),
+            action,
+            &args.reason,
+            &args.tag,
+        )
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let corpus = ws.corpus_dir();
     let id = RecordId::parse(&args.id).ok_or_else(|| {
@@ -140,26 +148,33 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         ui.warn(&d.to_string());
     }
     let history = Decisions::from_events(&events);
-    let stages = protocol.stage_names();
+    let stage = match (&args.stage, action) {
+        (Some(s), _) => s.clone(),
+        (None, Action::Undo) => history
+            .latest_on_record(&id, &reviewer, &stages)
+            .map(|(s, _)| s.to_string())
+            .ok_or_else(|| {
+                CliError::Usage(format!("{reviewer} has no decision on {id} to undo"))
+            })?,
+        (None, _) => first_stage.clone(),
+    };
     if let Some((reached, _)) = history.progress(&id, &stages, EffectiveRule::default()) {
         let pos = |s: &str| stages.iter().position(|x| x == s);
-        if pos(&args.stage) > pos(reached) {
+        if pos(&stage) > pos(reached) {
             ui.warn(&format!(
-                "{id} has not reached {} (it stops at {reached}); the decision is recorded anyway",
-                args.stage
+                "{id} has not reached {stage} (it stops at {reached}); the decision is recorded anyway"
             ));
         }
     }
-    let undone = history.latest(&id, &args.stage, &reviewer).cloned();
+    let undone = history.latest(&id, &stage, &reviewer).cloned();
     if action == Action::Undo && undone.is_none() {
         return Err(CliError::Usage(format!(
-            "{reviewer} has no decision on {id} at stage {} to undo",
-            args.stage
+            "{reviewer} has no decision on {id} at stage {stage} to undo"
         )));
     }
     let event = DecisionEvent {
         id: id.clone(),
-        stage: args.stage.clone(),
+        stage: stage.clone(),
         decision: action,
         reasons,
         tags,
@@ -192,7 +207,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     };
     ui.status(&crate::text::for_terminal(&format!(
         "{id} {}: {what} by {reviewer} · {}",
-        args.stage,
+        stage,
         title.trim_end()
     )));
     Ok(Outcome::Ok)

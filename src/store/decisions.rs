@@ -222,6 +222,20 @@ impl Decisions {
             .last()
     }
 
+    /// This reviewer's most recent standing decision on the record at any of `stages`, with
+    /// its stage (what a bare `undo` withdraws).
+    pub fn latest_on_record<'s>(
+        &self,
+        id: &RecordId,
+        reviewer: &str,
+        stages: &'s [String],
+    ) -> Option<(&'s str, &StandingDecision)> {
+        stages
+            .iter()
+            .filter_map(|s| self.latest(id, s, reviewer).map(|d| (s.as_str(), d)))
+            .max_by_key(|(_, d)| d.time)
+    }
+
     /// The effective decision under `rule`; `None` when nobody has a standing decision.
     pub fn effective(
         &self,
@@ -453,6 +467,12 @@ mod tests {
         let d = Decisions::from_events(&events);
         let id = RecordId::from_source("t", "a");
         assert_eq!(d.latest(&id, TA, "ann").unwrap().verdict, Verdict::Include);
+        let stages = [TA.to_string(), FT.to_string()];
+        let mut later = d.clone();
+        later.apply(&ev("a", FT, "ann", Action::Maybe, 5));
+        let (stage, latest) = later.latest_on_record(&id, "ann", &stages).unwrap();
+        assert_eq!((stage, latest.verdict), (FT, Verdict::Maybe));
+        assert!(later.latest_on_record(&id, "cyd", &stages).is_none());
         assert_eq!(d.latest(&id, TA, "bob").unwrap().verdict, Verdict::Exclude);
         assert_eq!(verdict(&d, "a", TA), Some(None), "ann and bob now disagree");
         // Undo twice: nothing of ann's stands; undo on an empty history does nothing.

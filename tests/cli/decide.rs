@@ -151,6 +151,13 @@ fn undo_is_an_event_that_brings_the_previous_decision_back() {
     let (status, _) = ws.json(&["status"]);
     assert_eq!(status["screening"]["title-abstract"]["include"], 1);
     assert_eq!(status["screening"]["title-abstract"]["exclude"], 0);
+    // A bare undo withdraws the reviewer's latest decision on the record, whatever its stage.
+    ws.ok(&["decide", &id, "maybe", "--stage", "full-text"]);
+    ws.ok(&["decide", &id, "undo"]);
+    assert_eq!(
+        ws.decisions("reviewer").last().unwrap()["stage"],
+        "full-text"
+    );
     ws.ok(&["decide", &id, "undo"]);
     let (status, _) = ws.json(&["status"]);
     assert_eq!(status["screening"]["title-abstract"]["include"], 0);
