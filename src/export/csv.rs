@@ -32,11 +32,25 @@ pub const COLUMNS: [&str; 20] = [
     "language",
 ];
 
+/// Drops control characters other than tab and line breaks (an escape sequence in a title
+/// must not reach a terminal through `export --format csv`).
+fn clean(s: String) -> String {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        s.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect()
+    } else {
+        s
+    }
+}
+
 /// One record's row, in [`COLUMNS`] order.
 pub fn row(r: &ExportRecord) -> Vec<String> {
     let rec = &r.record;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    vec![
+    let cells = vec![
         rec.id.to_string(),
         s(&rec.title),
         r.author_names().join("; "),
@@ -57,7 +71,8 @@ pub fn row(r: &ExportRecord) -> Vec<String> {
         rec.keywords.join("; "),
         s(&rec.url),
         s(&rec.language),
-    ]
+    ];
+    cells.into_iter().map(clean).collect()
 }
 
 /// Writes the header and one row per record.
@@ -113,5 +128,35 @@ mod tests {
         assert_eq!(&rec[1], "A \"quoted\", title");
         assert_eq!(&rec[9], "Line one\nline two");
         assert_eq!(rec.len(), COLUMNS.len());
+    }
+
+    #[test]
+    fn any_text_reads_back_unchanged_but_for_control_characters() {
+        let alphabet: Vec<char> = "a,\"\n\r\t ;æ\u{1b}\u{0}x".chars().collect();
+        let mut state = 0x9E3779B97F4A7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..300 {
+            let len = (next() % 30) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let mut r = record("x", &i.to_string(), None);
+            r.title = Some(text.clone());
+            let mut buf = Vec::new();
+            write(&[screened(r, None, &[], &[])], &mut buf).unwrap();
+            let mut reader = csv::Reader::from_reader(&buf[..]);
+            let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            assert_eq!(rows.len(), 1, "{text:?}");
+            let expected: String = text
+                .chars()
+                .filter(|c| !matches!(c, '\u{1b}' | '\u{0}'))
+                .collect();
+            assert_eq!(&rows[0][1], expected, "{text:?}");
+        }
     }
 }
