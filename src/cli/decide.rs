@@ -139,10 +139,6 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         )));
     };
 
-    let (mut log, repaired) = DecisionLog::open(&corpus, &reviewer)?;
-    if let Some(d) = repaired {
-        ui.warn(&d.to_string());
-    }
     let (events, diags) = decisions::read_all(&corpus)?;
     for d in &diags {
         ui.warn(&d.to_string());
@@ -171,6 +167,11 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         return Err(CliError::Usage(format!(
             "{reviewer} has no decision on {id} at stage {stage} to undo"
         )));
+    }
+    // Opening cuts a torn last line of this reviewer's log (already reported above).
+    let (mut log, repaired) = DecisionLog::open(&corpus, &reviewer)?;
+    if let Some(d) = repaired.filter(|d| !diags.contains(d)) {
+        ui.warn(&d.to_string());
     }
     let event = DecisionEvent {
         id: id.clone(),
