@@ -11,6 +11,8 @@
 //! | set up | `init` | [`workspace`] | — | `review.toml`, `queries/`, `corpus/`, `index/` |
 //! | plan | every command | [`workspace`] | `review.toml`, `queries/*.toml` | — |
 //! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay; Crossref, Cristin, NVA, Prosjektbanken) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
+//! | screen | `decide` | [`screen`] (the protocol), [`store::decisions`] (log, effective rule) | `review.toml`, `corpus/records/` | `corpus/decisions/<reviewer>.jsonl` |
+//! | export | `export` | [`export`] (RIS, BibTeX, CSV, JSON Lines) | `corpus/records/`, `corpus/decisions/` | the `--out` file or stdout |
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
@@ -24,7 +26,9 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod export;
 pub mod model;
+pub mod screen;
 pub mod sources;
 pub mod store;
 pub mod text;

@@ -51,6 +51,26 @@ impl RecordId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// An id as stored in the corpus (trusted: no check).
+    pub fn from_stored(id: &str) -> Self {
+        RecordId(id.to_string())
+    }
+
+    /// An id typed by a user: 12 base32hex characters, any case; `None` when it cannot be one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().to_ascii_lowercase();
+        (t.len() == 12
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(&b)))
+        .then_some(RecordId(t))
+    }
+}
+
+impl std::borrow::Borrow<str> for RecordId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
 }
 
 impl fmt::Display for RecordId {

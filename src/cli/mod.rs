@@ -7,6 +7,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod decide;
+mod export;
 mod harvest;
 mod harvest_sink;
 mod init;
@@ -25,11 +27,14 @@ Examples:
   LITSCOPE_MAILTO=me@uni.no litscope harvest --source crossref
   litscope harvest --source prosjektbanken
   litscope status
+  litscope decide 5t0mhckng54j exclude --reason 1
+  litscope export --status included --format ris --out included.ris
   litscope --workspace examples/recorded harvest --offline
 
 Environment:
   LITSCOPE_WORKSPACE     workspace folder (like --workspace)
   LITSCOPE_MAILTO        contact e-mail for Crossref's polite pool
+  LITSCOPE_REVIEWER      reviewer name for decisions (default: the OS user name)
   LITSCOPE_CROSSREF_URL  base URL of the Crossref API (default https://api.crossref.org)
   LITSCOPE_CRISTIN_URL   base URL of the Cristin API (default https://api.cristin.no)
   LITSCOPE_NVA_URL       base URL of the NVA API (default https://api.nva.unit.no)
@@ -64,6 +69,8 @@ pub struct Cli {
 enum Command {
     Init(init::Args),
     Harvest(harvest::Args),
+    Decide(decide::Args),
+    Export(export::Args),
     Status(status::Args),
 }
 
@@ -143,6 +150,8 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Init(args) => init::run(args, ui),
         Command::Harvest(args) => harvest::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Decide(args) => decide::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Export(args) => export::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
     }
 }

@@ -2,7 +2,9 @@
 
 use super::output::{Format, Ui, print_json, print_text, thousands};
 use super::{CliError, Outcome};
+use crate::screen::protocol::Protocol;
 use crate::sources::SourceKind;
+use crate::store::decisions::{self, Decisions, EffectiveRule, stage_counts};
 use crate::store::overview::overview;
 use crate::workspace::Workspace;
 use serde_json::json;
@@ -32,29 +34,20 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             imported += n;
         }
     }
-    // Until dedup and screening exist, every distinct record awaits title-abstract screening.
+    // Until dedup exists, the distinct record ids are the records to screen.
     let unique = o.unique_ids;
-    let stages = ws
-        .config
-        .stages
-        .iter()
-        .map(|s| s.name.clone())
-        .collect::<Vec<_>>();
-    let stages = if stages.is_empty() {
-        vec!["title-abstract".to_string(), "full-text".to_string()]
-    } else {
-        stages
-    };
+    let protocol = Protocol::from_config(&ws.config);
+    let stages = protocol.stage_names();
+    let (events, diags) = decisions::read_all(&ws.corpus_dir())?;
+    for d in &diags {
+        ui.warn(&d.to_string());
+    }
+    let decided = Decisions::from_events(&events);
+    let counts = stage_counts(&decided, &o.ids, &stages, EffectiveRule::default());
     let screening: serde_json::Map<String, serde_json::Value> = stages
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let unscreened = if i == 0 { unique } else { 0 };
-            (
-                name.clone(),
-                json!({"include": 0, "exclude": 0, "maybe": 0, "unscreened": unscreened}),
-            )
-        })
+        .zip(&counts)
+        .map(|(name, c)| (name.clone(), json!(c)))
         .collect();
     let failed: Vec<_> = o
         .failed
@@ -69,7 +62,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "sources": o.sources,
             "screening": screening,
             "searches": {"run": o.searches_run, "last": o.last_search.map(|t| t.to_string()), "failed": failed},
-            "warnings": o.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "warnings": o.diagnostics.iter().chain(&diags).map(|d| d.to_string()).collect::<Vec<_>>(),
         }))?,
         Format::Text => {
             let mut out = String::new();
@@ -96,12 +89,19 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                     sources.join(" · ")
                 }
             ));
-            for (i, name) in stages.iter().enumerate() {
+            for (i, (name, c)) in stages.iter().zip(&counts).enumerate() {
                 let label = if i == 0 { "screening" } else { "" };
-                let unscreened = if i == 0 { unique } else { 0 };
+                let conflict = if c.conflict > 0 {
+                    format!(" · {} in conflict", thousands(c.conflict))
+                } else {
+                    String::new()
+                };
                 out.push_str(&format!(
-                    "{label:<12}{name}: {} unscreened\n",
-                    thousands(unscreened)
+                    "{label:<12}{name}: {} included · {} excluded · {} maybe · {} unscreened{conflict}\n",
+                    thousands(c.include),
+                    thousands(c.exclude),
+                    thousands(c.maybe),
+                    thousands(c.unscreened)
                 ));
             }
             let last = o.last_search.map_or("never".to_string(), |t| {

@@ -6,12 +6,14 @@
 //! | `corpus/records/<source>.jsonl` | [`records`] | one record per line, appended page by page |
 //! | `corpus/runlog.jsonl` | [`runlog`] | one line per search executed |
 //! | `corpus/responses/<run>/<search>/` | [`responses`] | every HTTP exchange: metadata + body |
+//! | `corpus/decisions/<reviewer>.jsonl` | [`decisions`] | one screening decision per line, fsynced each |
 //! | `corpus/.lock` | [`lock`] | held by the command writing to the corpus |
 //!
 //! Every writer goes through [`jsonl`]: append + flush per batch, `fsync` at the end of a
 //! search, atomic rewrite for files that change in place, and readers that keep everything
 //! before a torn last line.
 
+pub mod decisions;
 pub mod jsonl;
 pub mod lock;
 pub mod overview;

@@ -3,6 +3,7 @@
 use super::records::{list_sources, scan_ids};
 use super::runlog::{self, RunLogEntry, SearchLog, SearchStatus};
 use super::{Diagnostic, StoreError};
+use crate::model::RecordId;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -13,6 +14,8 @@ pub struct Overview {
     pub sources: BTreeMap<String, u64>,
     /// Distinct record ids across all sources.
     pub unique_ids: u64,
+    /// The distinct record ids themselves.
+    pub ids: HashSet<RecordId>,
     /// Search log lines.
     pub searches_run: u64,
     /// The latest log line of each search whose latest run failed (to resume).
@@ -26,17 +29,18 @@ pub struct Overview {
 /// Reads `corpus/` and counts.
 pub fn overview(corpus: &Path) -> Result<Overview, StoreError> {
     let mut o = Overview::default();
-    let mut ids: HashSet<u64> = HashSet::new();
     for (source, path) in list_sources(corpus)? {
         let mut n = 0u64;
         let diags = scan_ids(&path, |id, _| {
             n += 1;
-            ids.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()));
+            if !o.ids.contains(id) {
+                o.ids.insert(RecordId::from_stored(id));
+            }
         })?;
         o.diagnostics.extend(diags);
         o.sources.insert(source, n);
     }
-    o.unique_ids = ids.len() as u64;
+    o.unique_ids = o.ids.len() as u64;
     let (entries, diags) = runlog::read(corpus)?;
     o.diagnostics.extend(diags);
     // The latest line per search decides whether it still needs resuming.

@@ -10,6 +10,8 @@ fn every_command_has_help_with_examples() {
         vec!["init", "--help"],
         vec!["harvest", "--help"],
         vec!["status", "--help"],
+        vec!["decide", "--help"],
+        vec!["export", "--help"],
     ] {
         let out = ws.run(&args);
         assert!(out.status.success(), "{args:?}");

@@ -4,7 +4,9 @@
 mod common;
 
 mod cristin;
+mod decide;
 mod example;
+mod export;
 mod harvest;
 mod help;
 mod init;

@@ -243,3 +243,53 @@ pub fn nva_query(name: &str, extra: &str) -> String {
         "name = \"{name}\"\n\n[[search]]\nsource = \"nva\"\nquery = \"tjenestetildeling\"\n{extra}\n"
     )
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+impl TestWorkspace {
+    /// A copy of `examples/recorded` after `harvest --offline`: 102 real Crossref records,
+    /// stages `title-abstract` (reasons "off topic", "not research") and `full-text`
+    /// ("full text not retrieved", "off topic"), tags "ecology", "software".
+    pub fn harvested_example() -> Self {
+        let mut ws = TestWorkspace::new();
+        std::fs::remove_dir_all(&ws.root).unwrap();
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/recorded");
+        copy_dir(&example, &ws.root);
+        for generated in [
+            "corpus/records",
+            "corpus/runlog.jsonl",
+            "corpus/decisions",
+            "index",
+        ] {
+            let p = ws.root.join(generated);
+            let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+        }
+        ws.env("LITSCOPE_MAILTO", "");
+        ws.ok(&["harvest", "--offline"]);
+        ws
+    }
+
+    /// The record ids of `corpus/records/crossref.jsonl`, in file order.
+    pub fn record_ids(&self) -> Vec<String> {
+        self.records("crossref")
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Every line of `corpus/decisions/<reviewer>.jsonl`, parsed.
+    pub fn decisions(&self, reviewer: &str) -> Vec<serde_json::Value> {
+        read_jsonl(&self.root.join(format!("corpus/decisions/{reviewer}.jsonl")))
+    }
+}

@@ -1,0 +1,388 @@
+//! BibTeX export: one entry per record with a unique, stable citation key, every value in
+//! braces with LaTeX's special characters escaped, non-ASCII kept as UTF-8 (biber, BibLaTeX,
+//! Zotero and JabRef read it).
+//!
+//! Why braces are escaped as `\textbraceleft{}` rather than `\{`: BibTeX counts raw braces
+//! to find where a value ends, escaped or not, so a lone `\{` in a title would swallow the
+//! rest of the file. The replacements keep every entry's braces balanced whatever the
+//! text. `doi` and `url` are verbatim fields: nothing is escaped there, and the three
+//! characters that would break an entry (`{`, `}`, `\`) are percent-encoded.
+//!
+//! Screening travels in `keywords` (`litscope:decision=include`, `litscope:reason=…`,
+//! `litscope:tag=…`, comma-separated like BibLaTeX's keywords) and in a `litscope` field:
+//! `id=…; stage=…; decision=…; reasons=… | …; tags=… | …; note=…; source-ids=… | …`.
+
+use super::{ExportError, ExportRecord, WorkKind, one_line, ris::split_pages};
+use std::collections::HashSet;
+use std::io::Write;
+use unicode_normalization::UnicodeNormalization;
+
+/// Escapes text for a braced BibTeX value.
+pub fn escape(s: &str) -> String {
+    let s = one_line(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '%' | '&' | '#' | '$' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A verbatim value (`doi`, `url`): braces and backslashes percent-encoded, nothing else.
+fn verbatim(s: &str) -> String {
+    one_line(s)
+        .replace('\\', "%5C")
+        .replace('{', "%7B")
+        .replace('}', "%7D")
+}
+
+/// ASCII letters and digits of `s`, lower case, accents dropped (`Økland` → `okland`).
+pub fn ascii_fold(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.nfd() {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            'ø' | 'Ø' => out.push('o'),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ß' => out.push_str("ss"),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ł' | 'Ł' => out.push('l'),
+            'þ' | 'Þ' => out.push_str("th"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The key's stem: first author's family name (folded) and year, `anon` / `nd` when missing.
+fn key_stem(r: &ExportRecord) -> String {
+    let family = r
+        .record
+        .first_author()
+        .map(ascii_fold)
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "anon".into());
+    let family: String = family.chars().take(24).collect();
+    let year = r.record.year.map_or("nd".to_string(), |y| y.to_string());
+    format!("{family}{year}")
+}
+
+/// Citation keys for `records`, in order: `<family><year>_<first 4 characters of the record
+/// id>`, lengthened (up to the whole id) in the rare case two records would share a key.
+/// The same record gets the same key in every export.
+pub fn citation_keys(records: &[ExportRecord]) -> Vec<String> {
+    let mut used = HashSet::new();
+    records
+        .iter()
+        .map(|r| {
+            let stem = key_stem(r);
+            let id = r.record.id.as_str();
+            let mut n = 4.min(id.len());
+            loop {
+                let key = format!("{stem}_{}", &id[..n]);
+                if n >= id.len() || !used.contains(&key) {
+                    // Whole ids are unique: a repeat there means the same record twice.
+                    let mut key = key;
+                    let mut extra = 1;
+                    while used.contains(&key) {
+                        extra += 1;
+                        key = format!("{stem}_{id}_{extra}");
+                    }
+                    used.insert(key.clone());
+                    return key;
+                }
+                n += 1;
+            }
+        })
+        .collect()
+}
+
+fn entry_type(r: &ExportRecord) -> (&'static str, &'static str) {
+    // (type, the field the venue goes into)
+    match WorkKind::of(&r.record) {
+        WorkKind::Article => ("article", "journal"),
+        WorkKind::Chapter => ("incollection", "booktitle"),
+        WorkKind::Proceedings => ("inproceedings", "booktitle"),
+        WorkKind::Book => ("book", "series"),
+        WorkKind::Thesis => ("phdthesis", "school"),
+        WorkKind::Report => ("techreport", "institution"),
+        // `journal` rather than `howpublished`: importers (ours, Zotero) read it as the venue.
+        WorkKind::Other => ("misc", "journal"),
+    }
+}
+
+/// An author for the `author` field: `Family, Given`; a literal name in braces so that
+/// BibTeX does not split it.
+fn author_field(a: &crate::model::Author) -> Option<String> {
+    match (&a.family, &a.given, &a.name) {
+        (Some(f), Some(g), _) => Some(format!("{}, {}", escape(f), escape(g))),
+        (Some(f), None, _) => Some(escape(f)),
+        (None, _, Some(n)) => Some(format!("{{{}}}", escape(n))),
+        (None, Some(g), None) => Some(escape(g)),
+        (None, None, None) => None,
+    }
+}
+
+fn litscope_field(r: &ExportRecord) -> String {
+    let mut parts = vec![format!("id={}", r.record.id)];
+    if let Some(s) = &r.stage {
+        parts.push(format!("stage={}", escape(s)));
+    }
+    if let Some(d) = r.decision {
+        parts.push(format!("decision={d}"));
+    }
+    if !r.reasons.is_empty() {
+        parts.push(format!("reasons={}", escape(&r.reasons.join(" | "))));
+    }
+    if !r.tags.is_empty() {
+        parts.push(format!("tags={}", escape(&r.tags.join(" | "))));
+    }
+    if let Some(n) = &r.note {
+        parts.push(format!("note={}", escape(n)));
+    }
+    parts.push(format!("source-ids={}", escape(&r.source_ids.join(" | "))));
+    parts.join("; ")
+}
+
+/// One record as a BibTeX entry with `key`.
+pub fn entry(r: &ExportRecord, key: &str) -> String {
+    let rec = &r.record;
+    let (kind, venue_field) = entry_type(r);
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let authors: Vec<String> = rec.authors.iter().filter_map(author_field).collect();
+    if !authors.is_empty() {
+        fields.push(("author", authors.join(" and ")));
+    }
+    if let Some(t) = &rec.title {
+        fields.push(("title", escape(t)));
+    }
+    if let Some(v) = &rec.venue {
+        fields.push((venue_field, escape(v)));
+    }
+    if let Some(y) = rec.year {
+        fields.push(("year", y.to_string()));
+    }
+    for (name, v) in [("volume", &rec.volume), ("number", &rec.issue)] {
+        if let Some(v) = v {
+            fields.push((name, escape(v)));
+        }
+    }
+    if let Some(p) = &rec.pages {
+        let pages = match split_pages(p) {
+            (a, Some(b)) => format!("{a}--{b}"),
+            (a, None) => a.to_string(),
+        };
+        fields.push(("pages", escape(&pages)));
+    }
+    if !rec.issn.is_empty() {
+        fields.push(("issn", escape(&rec.issn.join(", "))));
+    }
+    if let Some(d) = &rec.doi {
+        fields.push(("doi", verbatim(d)));
+    }
+    if let Some(u) = &rec.url {
+        fields.push(("url", verbatim(u)));
+    }
+    if let Some(l) = &rec.language {
+        fields.push(("language", escape(l)));
+    }
+    if let Some(a) = &rec.abstract_text {
+        fields.push(("abstract", escape(a)));
+    }
+    let mut keywords: Vec<String> = rec.keywords.iter().map(|k| escape(k)).collect();
+    if let Some(d) = r.decision {
+        keywords.push(format!("litscope:decision={d}"));
+    }
+    keywords.extend(
+        r.reasons
+            .iter()
+            .map(|x| escape(&format!("litscope:reason={x}"))),
+    );
+    keywords.extend(r.tags.iter().map(|x| escape(&format!("litscope:tag={x}"))));
+    if !keywords.is_empty() {
+        fields.push(("keywords", keywords.join(", ")));
+    }
+    fields.push(("litscope", litscope_field(r)));
+    let mut out = format!("@{kind}{{{key},\n");
+    for (name, value) in fields {
+        out.push_str(&format!("  {name} = {{{value}}},\n"));
+    }
+    out.push_str("}\n\n");
+    out
+}
+
+/// Writes every record as BibTeX.
+pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportError> {
+    for (r, key) in records.iter().zip(citation_keys(records)) {
+        w.write_all(entry(r, &key).as_bytes())?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::model::Author;
+    use crate::store::decisions::Verdict;
+
+    fn balanced(s: &str) -> bool {
+        let mut depth = 0i64;
+        for c in s.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        depth == 0
+    }
+
+    #[test]
+    fn special_characters_are_escaped_and_non_ascii_kept() {
+        assert_eq!(
+            escape("50% & #1 $x_y ~a^b {c} \\d æøå"),
+            "50\\% \\& \\#1 \\$x\\_y \\textasciitilde{}a\\textasciicircum{}b \\textbraceleft{}c\\textbraceright{} \\textbackslash{}d æøå"
+        );
+        assert_eq!(verbatim("10.1000/a_b{c}\\"), "10.1000/a_b%7Bc%7D%5C");
+    }
+
+    #[test]
+    fn an_entry_carries_fields_keywords_and_screening() {
+        let mut r = record("crossref", "10.1000/a_b", Some("10.1000/a_b"));
+        r.kind = Some("journal-article".into());
+        r.title = Some("Tillit & styring i 100% {kommunale} tjenester".into());
+        r.authors = vec![
+            author("Økland", "Åse"),
+            Author {
+                name: Some("Helse- og omsorgsdepartementet and others".into()),
+                ..Default::default()
+            },
+        ];
+        r.year = Some(2020);
+        r.venue = Some("Tidsskrift for velferdsforskning".into());
+        r.pages = Some("1-20".into());
+        r.keywords = vec!["tildeling".into()];
+        let e = screened(
+            r,
+            Some(Verdict::Exclude),
+            &["wrong setting"],
+            &["PA", "bestiller-utfører"],
+        );
+        let text = entry(&e, "okland2020_abcd");
+        assert!(text.starts_with("@article{okland2020_abcd,\n"), "{text}");
+        assert!(
+            text.contains(
+                "  author = {Økland, Åse and {Helse- og omsorgsdepartementet and others}},\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("  title = {Tillit \\& styring i 100\\% \\textbraceleft{}kommunale\\textbraceright{} tjenester},\n"), "{text}");
+        assert!(text.contains("  journal = {Tidsskrift for velferdsforskning},\n"));
+        assert!(text.contains("  pages = {1--20},\n"));
+        assert!(text.contains("  doi = {10.1000/a_b},\n"), "{text}");
+        assert!(text.contains("  keywords = {tildeling, litscope:decision=exclude, litscope:reason=wrong setting, litscope:tag=PA, litscope:tag=bestiller-utfører},\n"), "{text}");
+        assert!(text.contains(&format!(
+            "  litscope = {{id={}; stage=title-abstract; decision=exclude; reasons=wrong setting; tags=PA | bestiller-utfører; source-ids=crossref:10.1000/a\\_b}},\n",
+            e.record.id
+        )), "{text}");
+        assert!(text.ends_with("}\n\n"));
+        assert!(balanced(&text));
+    }
+
+    #[test]
+    fn keys_are_unique_stable_and_ascii_even_when_authors_and_years_collide() {
+        let make = |sid: &str, family: &str, year: Option<i32>| {
+            let mut r = record("nva", sid, None);
+            r.authors = vec![author(family, "A")];
+            r.year = year;
+            screened(r, None, &[], &[])
+        };
+        let mut records: Vec<ExportRecord> = (0..200)
+            .map(|i| {
+                make(
+                    &i.to_string(),
+                    if i % 2 == 0 {
+                        "Ødegård"
+                    } else {
+                        "Müller-Lüdenscheidt"
+                    },
+                    Some(2020),
+                )
+            })
+            .collect();
+        records.push(make("x", "", None));
+        records.push(make("y", "王", Some(1999)));
+        let keys = citation_keys(&records);
+        let unique: HashSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len());
+        assert!(keys[0].starts_with("odegard2020_"), "{}", keys[0]);
+        assert!(
+            keys[1].starts_with("mullerludenscheidt2020_"),
+            "{}",
+            keys[1]
+        );
+        assert!(keys[200].starts_with("anonnd_"));
+        assert!(keys[201].starts_with("anon1999_"));
+        assert!(
+            keys.iter()
+                .all(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        );
+        // Stable: a record's key does not depend on the others (unless they collide).
+        assert_eq!(citation_keys(&records[..1])[0], keys[0]);
+    }
+
+    #[test]
+    fn every_entry_has_balanced_braces_whatever_the_text() {
+        // A small deterministic generator over the characters that matter.
+        let alphabet: Vec<char> = "{}\\%&#$_~^ \n\tæ@\",=a}{{}}".chars().collect();
+        let mut state = 0x2545F4914F6CDD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..500 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let mut r = record("x", &i.to_string(), Some(&format!("10.1000/{text}")));
+            r.title = Some(text.clone());
+            r.abstract_text = Some(text.clone());
+            r.authors = vec![
+                author(&text, &text),
+                Author {
+                    name: Some(text.clone()),
+                    ..Default::default()
+                },
+            ];
+            r.venue = Some(text.clone());
+            r.url = Some(text.clone());
+            r.keywords = vec![text.clone()];
+            let mut e = screened(r, Some(Verdict::Exclude), &[&text], &[&text]);
+            e.note = Some(text.clone());
+            let out = entry(&e, "k");
+            assert!(balanced(&out), "{text:?}\n{out}");
+        }
+    }
+}

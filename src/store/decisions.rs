@@ -1,0 +1,606 @@
+//! Screening decisions: one append-only JSON Lines log per reviewer,
+//! `corpus/decisions/<reviewer>.jsonl`, and the pure rules that turn the logs into the
+//! decision that counts.
+//!
+//! Why a log and not a table: a decision is evidence (who decided what, when, with which
+//! version of the tool), so nothing is ever rewritten or deleted. Undo is an event too: it
+//! withdraws that reviewer's latest standing decision on the record at that stage, which
+//! brings the one before it back. Every event is flushed and `fsync`ed before `decide`
+//! returns; a line torn by a crash is reported and ignored, every earlier decision is kept.
+//!
+//! Why the effective rule is separate from the fold: [`Decisions::from_events`] keeps every
+//! reviewer's standing decision per `(record, stage)`; [`Decisions::effective`] applies one
+//! clearly named rule ([`EffectiveRule::Unanimous`]) to them. With one reviewer it is that
+//! reviewer's latest decision; with several, agreement decides and disagreement is a
+//! [`Effective::Conflict`], which adjudication (a later issue) will resolve as another rule.
+
+use super::StoreError;
+use super::jsonl::{self, Appender, Diagnostic};
+use crate::model::RecordId;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A screening verdict: what a standing decision says about a record at one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The record goes on.
+    Include,
+    /// The record is left out (may carry reasons).
+    Exclude,
+    /// Undecided for now; goes on to the next stage like an inclusion.
+    Maybe,
+}
+
+impl Verdict {
+    /// `include`, `exclude` or `maybe`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Include => "include",
+            Verdict::Exclude => "exclude",
+            Verdict::Maybe => "maybe",
+        }
+    }
+
+    /// True when a record with this verdict goes on to the next stage.
+    pub fn goes_on(self) -> bool {
+        matches!(self, Verdict::Include | Verdict::Maybe)
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What one event in the log does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Decide to include.
+    Include,
+    /// Decide to exclude.
+    Exclude,
+    /// Decide maybe.
+    Maybe,
+    /// Withdraw this reviewer's latest standing decision on the record at this stage.
+    Undo,
+}
+
+impl Action {
+    /// The verdict this action records, `None` for undo.
+    pub fn verdict(self) -> Option<Verdict> {
+        match self {
+            Action::Include => Some(Verdict::Include),
+            Action::Exclude => Some(Verdict::Exclude),
+            Action::Maybe => Some(Verdict::Maybe),
+            Action::Undo => None,
+        }
+    }
+}
+
+/// One line of a decision log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionEvent {
+    /// The record decided on.
+    pub id: RecordId,
+    /// The stage (`title-abstract`, `full-text`).
+    pub stage: String,
+    /// include, exclude, maybe or undo.
+    pub decision: Action,
+    /// Exclusion reasons, as their texts in `review.toml`.
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Codebook tags, as their texts in `review.toml`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Free-text note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Who decided.
+    pub reviewer: String,
+    /// When.
+    pub time: jiff::Timestamp,
+    /// `litscope VERSION`.
+    pub tool: String,
+}
+
+/// A reviewer's standing decision on a record at one stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandingDecision {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Exclusion reasons (texts).
+    pub reasons: Vec<String>,
+    /// Tags (texts).
+    pub tags: Vec<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// When it was made.
+    pub time: jiff::Timestamp,
+}
+
+impl StandingDecision {
+    fn from_event(e: &DecisionEvent, verdict: Verdict) -> Self {
+        StandingDecision {
+            verdict,
+            reasons: e.reasons.clone(),
+            tags: e.tags.clone(),
+            note: e.note.clone(),
+            time: e.time,
+        }
+    }
+}
+
+/// How several reviewers' standing decisions become one effective decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EffectiveRule {
+    /// One reviewer: their decision. Several: their common verdict when they all agree
+    /// (reasons and tags of the latest of them), a conflict otherwise.
+    #[default]
+    Unanimous,
+}
+
+/// The decision that counts for a record at one stage.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effective<'a> {
+    /// Decided: the verdict and the decision that carries reasons, tags and note.
+    Decided(&'a StandingDecision),
+    /// Reviewers disagree; adjudication is needed.
+    Conflict,
+}
+
+impl Effective<'_> {
+    /// The verdict, `None` for a conflict.
+    pub fn verdict(&self) -> Option<Verdict> {
+        match self {
+            Effective::Decided(d) => Some(d.verdict),
+            Effective::Conflict => None,
+        }
+    }
+
+    /// True when the record goes on to the next stage. A conflict goes on: at screening,
+    /// doubt keeps a record in.
+    pub fn goes_on(&self) -> bool {
+        self.verdict().is_none_or(Verdict::goes_on)
+    }
+}
+
+/// Every reviewer's history per `(record, stage)`: a stack of decisions that undo pops.
+#[derive(Debug, Default, Clone)]
+pub struct Decisions {
+    // (record, stage) → reviewer → decisions still standing, oldest first.
+    stacks: HashMap<(RecordId, String), BTreeMap<String, Vec<StandingDecision>>>,
+}
+
+impl Decisions {
+    /// Folds events in log order (each reviewer's events in the order they were written).
+    /// An undo with nothing to withdraw does nothing.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a DecisionEvent>) -> Self {
+        let mut d = Decisions::default();
+        for e in events {
+            d.apply(e);
+        }
+        d
+    }
+
+    /// Applies one more event.
+    pub fn apply(&mut self, e: &DecisionEvent) {
+        let per_reviewer = self
+            .stacks
+            .entry((e.id.clone(), e.stage.clone()))
+            .or_default();
+        let stack = per_reviewer.entry(e.reviewer.clone()).or_default();
+        match e.decision.verdict() {
+            Some(v) => stack.push(StandingDecision::from_event(e, v)),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+
+    /// Each reviewer's latest standing decision on the record at the stage.
+    pub fn by_reviewer(&self, id: &RecordId, stage: &str) -> BTreeMap<&str, &StandingDecision> {
+        self.stacks
+            .get(&(id.clone(), stage.to_string()))
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(r, s)| s.last().map(|d| (r.as_str(), d)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// This reviewer's latest standing decision, if any.
+    pub fn latest(&self, id: &RecordId, stage: &str, reviewer: &str) -> Option<&StandingDecision> {
+        self.stacks
+            .get(&(id.clone(), stage.to_string()))?
+            .get(reviewer)?
+            .last()
+    }
+
+    /// This reviewer's most recent standing decision on the record at any of `stages`, with
+    /// its stage (what a bare `undo` withdraws).
+    pub fn latest_on_record<'s>(
+        &self,
+        id: &RecordId,
+        reviewer: &str,
+        stages: &'s [String],
+    ) -> Option<(&'s str, &StandingDecision)> {
+        stages
+            .iter()
+            .filter_map(|s| self.latest(id, s, reviewer).map(|d| (s.as_str(), d)))
+            .max_by_key(|(_, d)| d.time)
+    }
+
+    /// The effective decision under `rule`; `None` when nobody has a standing decision.
+    pub fn effective(
+        &self,
+        id: &RecordId,
+        stage: &str,
+        rule: EffectiveRule,
+    ) -> Option<Effective<'_>> {
+        let standing = self.by_reviewer(id, stage);
+        match rule {
+            EffectiveRule::Unanimous => {
+                let mut it = standing.values();
+                let first = it.next()?;
+                let mut latest = *first;
+                for d in it {
+                    if d.verdict != first.verdict {
+                        return Some(Effective::Conflict);
+                    }
+                    if d.time > latest.time {
+                        latest = d;
+                    }
+                }
+                Some(Effective::Decided(latest))
+            }
+        }
+    }
+
+    /// Where a record stands across `stages` (in order): the latest stage it reached (a
+    /// record reaches the next stage when its effective decision goes on) and the effective
+    /// decision there.
+    pub fn progress<'s>(
+        &self,
+        id: &RecordId,
+        stages: &'s [String],
+        rule: EffectiveRule,
+    ) -> Option<(&'s str, Option<Effective<'_>>)> {
+        let mut reached = None;
+        for stage in stages {
+            let eff = self.effective(id, stage, rule);
+            let goes_on = eff.as_ref().is_some_and(Effective::goes_on);
+            reached = Some((stage.as_str(), eff));
+            if !goes_on {
+                break;
+            }
+        }
+        reached
+    }
+}
+
+/// Screening counts at one stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StageCounts {
+    /// Effective include.
+    pub include: u64,
+    /// Effective exclude.
+    pub exclude: u64,
+    /// Effective maybe.
+    pub maybe: u64,
+    /// Reached the stage, no standing decision.
+    pub unscreened: u64,
+    /// Reviewers disagree (counted apart, not in the four above; left out of JSON when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub conflict: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Counts per stage (in order) over `ids`: a record is counted at every stage it reached.
+pub fn stage_counts<'a>(
+    decisions: &Decisions,
+    ids: impl IntoIterator<Item = &'a RecordId>,
+    stages: &[String],
+    rule: EffectiveRule,
+) -> Vec<StageCounts> {
+    let mut counts = vec![StageCounts::default(); stages.len()];
+    for id in ids {
+        for (stage, c) in stages.iter().zip(counts.iter_mut()) {
+            let eff = decisions.effective(id, stage, rule);
+            match eff.as_ref().map(Effective::verdict) {
+                None => c.unscreened += 1,
+                Some(None) => c.conflict += 1,
+                Some(Some(Verdict::Include)) => c.include += 1,
+                Some(Some(Verdict::Exclude)) => c.exclude += 1,
+                Some(Some(Verdict::Maybe)) => c.maybe += 1,
+            }
+            if !eff.as_ref().is_some_and(Effective::goes_on) {
+                break;
+            }
+        }
+    }
+    counts
+}
+
+/// `corpus/decisions/`.
+pub fn decisions_dir(corpus: &Path) -> PathBuf {
+    corpus.join("decisions")
+}
+
+/// `corpus/decisions/<reviewer>.jsonl`.
+pub fn log_path(corpus: &Path, reviewer: &str) -> PathBuf {
+    decisions_dir(corpus).join(format!("{reviewer}.jsonl"))
+}
+
+/// True when `name` can name a reviewer and their log file: 1–64 letters, digits, `-`,
+/// `_`, `.` or `@`, not starting with `.`.
+pub fn valid_reviewer(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+}
+
+/// Every readable event of every reviewer's log (logs in file-name order, lines in file
+/// order), with what could not be read (a torn last line, unreadable lines).
+pub fn read_all(corpus: &Path) -> Result<(Vec<DecisionEvent>, Vec<Diagnostic>), StoreError> {
+    let dir = decisions_dir(corpus);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        Err(e) => return Err(StoreError::io(&dir, e)),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| StoreError::io(&dir, e))?.path();
+        if path.extension().is_some_and(|x| x == "jsonl") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut events = Vec::new();
+    let mut diagnostics = Vec::new();
+    for path in paths {
+        diagnostics.extend(jsonl::read_lines(&path, |_, line| {
+            events.push(serde_json::from_slice(line).map_err(|e| e.to_string())?);
+            Ok(())
+        })?);
+    }
+    Ok((events, diagnostics))
+}
+
+/// One reviewer's log, open for appending.
+#[derive(Debug)]
+pub struct DecisionLog {
+    appender: Appender,
+}
+
+impl DecisionLog {
+    /// Opens (creating) `corpus/decisions/<reviewer>.jsonl`; a torn last line left by a crash
+    /// is cut and returned as a diagnostic.
+    pub fn open(corpus: &Path, reviewer: &str) -> Result<(Self, Option<Diagnostic>), StoreError> {
+        let (appender, diag) = Appender::open(&log_path(corpus, reviewer))?;
+        Ok((DecisionLog { appender }, diag))
+    }
+
+    /// Appends one event, flushed and `fsync`ed before returning.
+    pub fn append(&mut self, event: &DecisionEvent) -> Result<(), StoreError> {
+        let mut line = serde_json::to_vec(event).map_err(|e| StoreError::Corrupt {
+            path: self.appender.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        line.push(b'\n');
+        self.appender.append(&line)?;
+        self.appender.sync()
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        self.appender.path()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: &str, stage: &str, reviewer: &str, decision: Action, t: i64) -> DecisionEvent {
+        DecisionEvent {
+            id: RecordId::from_source("t", id),
+            stage: stage.into(),
+            decision,
+            reasons: if decision == Action::Exclude {
+                vec!["off topic".into()]
+            } else {
+                vec![]
+            },
+            tags: vec![],
+            note: None,
+            reviewer: reviewer.into(),
+            time: jiff::Timestamp::from_second(t).unwrap(),
+            tool: crate::tool_version(),
+        }
+    }
+
+    fn verdict(d: &Decisions, id: &str, stage: &str) -> Option<Option<Verdict>> {
+        d.effective(
+            &RecordId::from_source("t", id),
+            stage,
+            EffectiveRule::Unanimous,
+        )
+        .map(|e| e.verdict())
+    }
+
+    const TA: &str = "title-abstract";
+    const FT: &str = "full-text";
+
+    #[test]
+    fn the_latest_decision_wins() {
+        let d = Decisions::from_events(&[
+            ev("a", TA, "ann", Action::Include, 1),
+            ev("a", TA, "ann", Action::Exclude, 2),
+        ]);
+        assert_eq!(verdict(&d, "a", TA), Some(Some(Verdict::Exclude)));
+        assert_eq!(verdict(&d, "b", TA), None);
+    }
+
+    #[test]
+    fn undo_withdraws_only_that_reviewers_latest_decision() {
+        let events = [
+            ev("a", TA, "ann", Action::Include, 1),
+            ev("a", TA, "ann", Action::Exclude, 2),
+            ev("a", TA, "bob", Action::Exclude, 3),
+            ev("a", TA, "ann", Action::Undo, 4),
+        ];
+        let d = Decisions::from_events(&events);
+        let id = RecordId::from_source("t", "a");
+        assert_eq!(d.latest(&id, TA, "ann").unwrap().verdict, Verdict::Include);
+        let stages = [TA.to_string(), FT.to_string()];
+        let mut later = d.clone();
+        later.apply(&ev("a", FT, "ann", Action::Maybe, 5));
+        let (stage, latest) = later.latest_on_record(&id, "ann", &stages).unwrap();
+        assert_eq!((stage, latest.verdict), (FT, Verdict::Maybe));
+        assert!(later.latest_on_record(&id, "cyd", &stages).is_none());
+        assert_eq!(d.latest(&id, TA, "bob").unwrap().verdict, Verdict::Exclude);
+        assert_eq!(verdict(&d, "a", TA), Some(None), "ann and bob now disagree");
+        // Undo twice: nothing of ann's stands; undo on an empty history does nothing.
+        let mut d = d;
+        d.apply(&ev("a", TA, "ann", Action::Undo, 5));
+        d.apply(&ev("a", TA, "ann", Action::Undo, 6));
+        assert!(d.latest(&id, TA, "ann").is_none());
+        assert_eq!(verdict(&d, "a", TA), Some(Some(Verdict::Exclude)));
+        d.apply(&ev("a", TA, "bob", Action::Undo, 7));
+        assert_eq!(verdict(&d, "a", TA), None);
+    }
+
+    #[test]
+    fn stages_are_separate_and_a_record_reaches_full_text_on_include_or_maybe() {
+        let stages = vec![TA.to_string(), FT.to_string()];
+        let d = Decisions::from_events(&[
+            ev("a", TA, "ann", Action::Include, 1),
+            ev("a", FT, "ann", Action::Exclude, 2),
+            ev("b", TA, "ann", Action::Maybe, 3),
+            ev("c", TA, "ann", Action::Exclude, 4),
+            // A full-text decision on a record excluded at title-abstract does not count.
+            ev("c", FT, "ann", Action::Include, 5),
+        ]);
+        assert_eq!(verdict(&d, "a", TA), Some(Some(Verdict::Include)));
+        assert_eq!(verdict(&d, "a", FT), Some(Some(Verdict::Exclude)));
+        let ids: Vec<RecordId> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|s| RecordId::from_source("t", s))
+            .collect();
+        let counts = stage_counts(&d, &ids, &stages, EffectiveRule::Unanimous);
+        assert_eq!(
+            counts[0],
+            StageCounts {
+                include: 1,
+                exclude: 1,
+                maybe: 1,
+                unscreened: 1,
+                conflict: 0
+            }
+        );
+        assert_eq!(
+            counts[1],
+            StageCounts {
+                exclude: 1,
+                unscreened: 1,
+                ..Default::default()
+            }
+        );
+        let (stage, eff) = d
+            .progress(&ids[0], &stages, EffectiveRule::Unanimous)
+            .unwrap();
+        assert_eq!(
+            (stage, eff.unwrap().verdict()),
+            (FT, Some(Verdict::Exclude))
+        );
+        let (stage, eff) = d
+            .progress(&ids[1], &stages, EffectiveRule::Unanimous)
+            .unwrap();
+        assert_eq!((stage, eff.is_none()), (FT, true));
+        let (stage, eff) = d
+            .progress(&ids[2], &stages, EffectiveRule::Unanimous)
+            .unwrap();
+        assert_eq!(
+            (stage, eff.unwrap().verdict()),
+            (TA, Some(Verdict::Exclude))
+        );
+        let (stage, eff) = d
+            .progress(&ids[3], &stages, EffectiveRule::Unanimous)
+            .unwrap();
+        assert_eq!((stage, eff.is_none()), (TA, true));
+    }
+
+    #[test]
+    fn agreeing_reviewers_decide_and_the_latest_carries_the_details() {
+        let mut late = ev("a", TA, "bob", Action::Include, 9);
+        late.tags = vec!["PA".into()];
+        let d = Decisions::from_events(&[ev("a", TA, "ann", Action::Include, 1), late]);
+        match d
+            .effective(
+                &RecordId::from_source("t", "a"),
+                TA,
+                EffectiveRule::Unanimous,
+            )
+            .unwrap()
+        {
+            Effective::Decided(s) => assert_eq!(s.tags, ["PA"]),
+            Effective::Conflict => panic!("they agree"),
+        }
+    }
+
+    #[test]
+    fn the_log_is_appended_and_a_torn_line_keeps_every_earlier_decision() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut log, diag) = DecisionLog::open(dir.path(), "ann").unwrap();
+        assert!(diag.is_none());
+        for (i, a) in [Action::Include, Action::Exclude, Action::Maybe]
+            .into_iter()
+            .enumerate()
+        {
+            log.append(&ev(&i.to_string(), TA, "ann", a, i as i64))
+                .unwrap();
+        }
+        drop(log);
+        let path = log_path(dir.path(), "ann");
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
+        let (events, diags) = read_all(dir.path()).unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1].decision, Action::Exclude);
+        assert_eq!(events[1].reasons, ["off topic"]);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, 3);
+        // Reopening for a new decision cuts the torn line and appends after it.
+        let (mut log, diag) = DecisionLog::open(dir.path(), "ann").unwrap();
+        assert_eq!(diag.unwrap().line, 3);
+        log.append(&ev("x", TA, "ann", Action::Undo, 9)).unwrap();
+        let (events, diags) = read_all(dir.path()).unwrap();
+        assert_eq!(events.len(), 3);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn reviewer_names_must_make_safe_file_names() {
+        for ok in ["ann", "Ann.B", "kari_nordmann", "åse-2", "a@uni.no"] {
+            assert!(valid_reviewer(ok), "{ok}");
+        }
+        for bad in ["", ".hidden", "a/b", "..", "a b", "a\\b", &"x".repeat(65)] {
+            assert!(!valid_reviewer(bad), "{bad}");
+        }
+    }
+}

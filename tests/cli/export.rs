@@ -1,0 +1,266 @@
+//! `litscope export`: every format on the harvested example, filtered by `--status`, carrying
+//! decisions, reasons and tags; `--out` writes the file.
+
+use crate::common::{TestWorkspace, stderr, stdout};
+
+/// The example after three decisions: ids[0] excluded (not research; tag software), ids[1]
+/// included (tag ecology), ids[2] maybe; the other 99 unscreened.
+fn screened_example() -> (TestWorkspace, Vec<String>) {
+    let ws = TestWorkspace::harvested_example();
+    let ids = ws.record_ids();
+    ws.ok(&[
+        "decide", &ids[0], "exclude", "--reason", "2", "--tag", "software",
+    ]);
+    ws.ok(&[
+        "decide",
+        &ids[1],
+        "include",
+        "--tag",
+        "ecology",
+        "--note",
+        "key paper",
+    ]);
+    ws.ok(&["decide", &ids[2], "maybe"]);
+    (ws, ids)
+}
+
+fn export(ws: &TestWorkspace, args: &[&str]) -> String {
+    let mut all = vec!["export"];
+    all.extend(args);
+    stdout(&ws.ok(&all))
+}
+
+#[test]
+fn jsonl_has_one_object_per_record_with_the_contract_keys() {
+    let (ws, ids) = screened_example();
+    let text = export(&ws, &["--format", "jsonl"]);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 102);
+    for key in [
+        "id",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "abstract",
+        "sources",
+        "source_ids",
+        "decision",
+        "reasons",
+        "tags",
+    ] {
+        assert!(lines[0].get(key).is_some(), "{key} missing");
+    }
+    let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap();
+    let excluded = by_id(&ids[0]);
+    assert_eq!(excluded["decision"], "exclude");
+    assert_eq!(excluded["reasons"], serde_json::json!(["not research"]));
+    assert_eq!(excluded["tags"], serde_json::json!(["software"]));
+    assert_eq!(excluded["sources"], serde_json::json!(["crossref"]));
+    let doi = excluded["doi"].as_str().unwrap();
+    assert_eq!(excluded["source_ids"][0], format!("crossref:{doi}"));
+    let included = by_id(&ids[1]);
+    // Included at title-abstract, it has reached full-text, where nobody has decided yet.
+    assert_eq!(included["decision"], serde_json::Value::Null);
+    assert_eq!(included["stage"], "full-text");
+    assert_eq!(included["tags"], serde_json::json!(["ecology"]));
+
+    let unscreened = export(&ws, &["--format", "jsonl", "--status", "unscreened"]);
+    assert_eq!(unscreened.lines().count(), 101, "all but the excluded one");
+    let excluded = export(&ws, &["--format", "jsonl", "--status", "excluded"]);
+    assert_eq!(excluded.lines().count(), 1);
+    ws.ok(&["decide", &ids[1], "include", "--stage", "full-text"]);
+    let included = export(&ws, &["--format", "jsonl", "--status", "included"]);
+    assert_eq!(included.lines().count(), 1);
+    let line: serde_json::Value = serde_json::from_str(included.trim()).unwrap();
+    assert_eq!(
+        (line["id"].as_str(), &line["decision"]),
+        (Some(ids[1].as_str()), &serde_json::json!("include"))
+    );
+    assert_eq!(
+        line["tags"],
+        serde_json::json!(["ecology"]),
+        "tags of every stage travel"
+    );
+}
+
+#[test]
+fn csv_has_the_contract_columns_and_filters_by_status() {
+    let (ws, ids) = screened_example();
+    let text = export(&ws, &["--format", "csv", "--status", "excluded"]);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header[..15],
+        [
+            "id",
+            "title",
+            "authors",
+            "year",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "abstract",
+            "sources",
+            "source_ids",
+            "decision",
+            "reasons",
+            "tags"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], ids[0].as_str());
+    assert_eq!(&rows[0][12], "exclude");
+    assert_eq!(&rows[0][13], "not research");
+    assert_eq!(&rows[0][14], "software");
+    let all = export(&ws, &["--format", "csv"]);
+    assert_eq!(
+        csv::Reader::from_reader(all.as_bytes()).records().count(),
+        102
+    );
+    // A maybe at title-abstract sends the record on to full-text, where it is unscreened.
+    let maybe = export(&ws, &["--format", "csv", "--status", "maybe"]);
+    assert_eq!(
+        csv::Reader::from_reader(maybe.as_bytes()).records().count(),
+        0
+    );
+    ws.ok(&["decide", &ids[2], "maybe", "--stage", "full-text"]);
+    let maybe = export(&ws, &["--format", "csv", "--status", "maybe"]);
+    let rows: Vec<_> = csv::Reader::from_reader(maybe.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], ids[2].as_str());
+}
+
+#[test]
+fn ris_carries_decisions_in_kw_and_n1_lines() {
+    let (ws, ids) = screened_example();
+    let text = export(&ws, &["--format", "ris"]);
+    assert_eq!(text.matches("ER  - \r\n").count(), 102);
+    let entry = text
+        .split("ER  - \r\n")
+        .find(|e| e.contains(&format!("ID  - {}\r\n", ids[0])))
+        .unwrap();
+    assert!(entry.trim_start().starts_with("TY  - "), "{entry}");
+    assert!(
+        entry.contains("KW  - litscope:decision=exclude\r\n"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("KW  - litscope:reason=not research\r\n"),
+        "{entry}"
+    );
+    assert!(entry.contains("KW  - litscope:tag=software\r\n"), "{entry}");
+    assert!(
+        entry.contains("N1  - litscope:stage=title-abstract\r\n"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("N1  - litscope:source_id=crossref:10."),
+        "{entry}"
+    );
+    let only = export(&ws, &["--format", "ris", "--status", "excluded"]);
+    assert_eq!(only.matches("ER  - \r\n").count(), 1);
+    assert!(only.contains(&format!("ID  - {}\r\n", ids[0])));
+    let none = export(&ws, &["--format", "ris", "--status", "included"]);
+    assert!(none.is_empty(), "{none}");
+    // Every line is a tag line or blank.
+    for line in text.split("\r\n") {
+        assert!(
+            line.is_empty() || (line.len() >= 6 && &line[2..6] == "  - "),
+            "{line:?}"
+        );
+    }
+}
+
+#[test]
+fn bibtex_is_valid_with_unique_keys_and_writes_to_out_atomically() {
+    let (ws, ids) = screened_example();
+    let out = ws.ok(&[
+        "export", "--format", "bibtex", "--status", "all", "--out", "refs.bib",
+    ]);
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("exported 102 records to refs.bib"),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(ws.root.join("refs.bib")).unwrap();
+    let entries: Vec<&str> = text.split("\n@").collect();
+    assert_eq!(entries.len(), 102);
+    let unscreened = export(&ws, &["--format", "bibtex", "--status", "unscreened"]);
+    assert_eq!(unscreened.matches("\n@").count() + 1, 101);
+    assert!(!unscreened.contains("litscope:decision=exclude"));
+    let mut keys = std::collections::HashSet::new();
+    for e in &entries {
+        let e = e.trim_start_matches('@');
+        let key = e.split_once('{').unwrap().1.split_once(',').unwrap().0;
+        assert!(
+            key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+            "{key}"
+        );
+        assert!(keys.insert(key.to_string()), "duplicate key {key}");
+        let mut depth = 0i32;
+        for c in e.chars() {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            assert!(depth >= 0, "{e}");
+        }
+        assert_eq!(depth, 0, "{e}");
+    }
+    let entry = entries
+        .iter()
+        .find(|e| e.contains(&format!("litscope = {{id={};", ids[1])))
+        .unwrap();
+    assert!(entry.contains("litscope:tag=ecology"), "{entry}");
+    assert!(entry.contains("note=key paper"), "{entry}");
+    // Only the temporary file's rename touched the folder: no leftovers.
+    let leftovers: Vec<_> = std::fs::read_dir(&ws.root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // Exporting again gives the same keys (stable).
+    ws.ok(&["export", "--format", "bibtex", "--out", "again.bib"]);
+    assert_eq!(
+        std::fs::read_to_string(ws.root.join("again.bib")).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn bad_export_flags_are_usage_errors() {
+    let ws = TestWorkspace::new();
+    for args in [
+        vec!["export"],
+        vec!["export", "--format", "endnote"],
+        vec!["export", "--format", "ris", "--status", "pending"],
+    ] {
+        let out = ws.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    // An empty workspace exports an empty file, not an error.
+    let out = ws.ok(&["export", "--format", "csv"]);
+    assert_eq!(stdout(&out).lines().count(), 1, "just the header");
+}
