@@ -24,6 +24,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod import;
 pub mod model;
 pub mod sources;
 pub mod store;

@@ -1,6 +1,6 @@
 //! The command line: the only code that knows clap, stdout/stderr, colours and progress bars.
 //!
-//! Each command is one file (`init.rs`, `harvest.rs`, `status.rs`): its `Args` (whose doc
+//! Each command is one file (`init.rs`, `harvest.rs`, `import.rs`, `status.rs`): its `Args` (whose doc
 //! comments are the help text) and a `run` function that resolves a plan, calls the stages
 //! and renders what they return. Errors become one line on stderr and an exit code from one
 //! table ([`CliError::exit_code`]): 0 ok, 1 runtime error, 2 usage error.
@@ -9,6 +9,7 @@
 
 mod harvest;
 mod harvest_sink;
+mod import;
 mod init;
 pub mod output;
 mod status;
@@ -24,6 +25,7 @@ Examples:
   litscope init my-review && cd my-review
   LITSCOPE_MAILTO=me@uni.no litscope harvest --source crossref
   litscope harvest --source prosjektbanken
+  litscope import scopus.ris pubmed.nbib --name other-databases
   litscope status
   litscope --workspace examples/recorded harvest --offline
 
@@ -64,6 +66,7 @@ pub struct Cli {
 enum Command {
     Init(init::Args),
     Harvest(harvest::Args),
+    Import(import::Args),
     Status(status::Args),
 }
 
@@ -143,6 +146,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Init(args) => init::run(args, ui),
         Command::Harvest(args) => harvest::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Import(args) => import::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
     }
 }
