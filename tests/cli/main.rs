@@ -7,6 +7,7 @@ mod cristin;
 mod example;
 mod harvest;
 mod help;
+mod import;
 mod init;
 mod nva;
 mod prosjektbanken;
