@@ -55,7 +55,7 @@ const EXPECTED: &[Expect] = &[
         file: "bibtex/jabref51_bbt_groups-1641.bib",
         count: (20, 20),
         first: (
-            Some("Fleece: Imperial metabolism in the pre­Columbian Andes"),
+            Some("Fleece: Imperial metabolism in the pre\u{AD}Columbian Andes"),
             Some("Bogadóttir"),
             Some(2012),
             None,
