@@ -11,6 +11,7 @@
 //! | set up | `init` | [`workspace`] | — | `review.toml`, `queries/`, `corpus/`, `index/` |
 //! | plan | every command | [`workspace`] | `review.toml`, `queries/*.toml` | — |
 //! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay; Crossref, Cristin, NVA, Prosjektbanken) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
+//! | import | `import` | [`import`] (decoding, format detection, one parser per format: RIS, BibTeX, MEDLINE, WoS, CSV, EndNote tagged and XML) | export files named on the command line | via [`store`]: `corpus/records/<database>.jsonl`, one `import` line per file in `corpus/runlog.jsonl` |
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its

@@ -214,7 +214,7 @@ fn read_one(
         }
         batch.clear();
     };
-    let report = read_file(&file, &bytes, &mut builder, &mut |r| {
+    let report = read_file(&file, bytes, &mut builder, &mut |r| {
         batch.push(r);
         if batch.len() >= 1000 {
             flush(&mut batch, &mut writer);

@@ -67,7 +67,31 @@ impl Decoded {
 /// Decodes a whole file. Never fails: bytes that fit no encoding are read as Windows-1252,
 /// where every byte is a character.
 pub fn decode(bytes: &[u8]) -> Decoded {
+    decode_owned(bytes.to_vec())
+}
+
+/// Like [`decode`], reusing the buffer for UTF-8 input so a large file is not held twice.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded {
     let mut repairs = Vec::new();
+    let plain_utf8 = !bytes.starts_with(b"\xFF\xFE")
+        && !bytes.starts_with(b"\xFE\xFF")
+        && utf16_without_bom(&bytes).is_none();
+    if plain_utf8 {
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        if bom {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => return finish(text, Encoding::Utf8, bom, repairs),
+            Err(e) => bytes = e.into_bytes(),
+        }
+        if bom {
+            repairs.push("not valid UTF-8 after its BOM: invalid bytes replaced".into());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            return finish(text, Encoding::Utf8, true, repairs);
+        }
+    }
+    let bytes = &bytes[..];
     let (text, encoding, bom) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         match std::str::from_utf8(rest) {
             Ok(s) => (s.to_string(), Encoding::Utf8, true),
@@ -100,6 +124,10 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             }
         }
     };
+    finish(text, encoding, bom, repairs)
+}
+
+fn finish(text: String, encoding: Encoding, bom: bool, mut repairs: Vec<String>) -> Decoded {
     let (text, ending) = normalize_line_endings(text);
     if let Some(ending) = ending {
         repairs.push(format!("{ending} line endings converted to LF"));
@@ -191,18 +219,22 @@ fn normalize_line_endings(text: String) -> (String, Option<&'static str>) {
         (false, true) => "CR",
         _ => "mixed CRLF/CR",
     };
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
+    // CR and LF are ASCII, so working on bytes keeps the UTF-8 valid.
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\r' {
+            out.push(b'\n');
+            if b.get(i + 1) == Some(&b'\n') {
+                i += 1;
             }
-            out.push('\n');
         } else {
-            out.push(c);
+            out.push(b[i]);
         }
+        i += 1;
     }
+    let out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (out, Some(kind))
 }
 

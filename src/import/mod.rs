@@ -520,11 +520,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// per record built (in file order). `file` names the file in errors.
 pub fn read_file(
     file: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     builder: &mut RecordBuilder,
     on_record: &mut dyn FnMut(Record),
 ) -> Result<FileReport, ImportError> {
-    let decoded = decode::decode(bytes);
+    let decoded = decode::decode_owned(bytes);
     let format = detect(&decoded.text).ok_or_else(|| ImportError::UnknownFormat {
         file: file.to_string(),
     })?;
