@@ -16,7 +16,10 @@ pub fn parse_tagged(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end();
         let b = line.as_bytes();
-        let tagged = b.len() >= 2 && b[0] == b'%' && b[1] != b' ' && (b.len() == 2 || b[2] == b' ');
+        let tagged = b.len() >= 2
+            && b[0] == b'%'
+            && b[1].is_ascii_graphic()
+            && (b.len() == 2 || b[2] == b' ');
         if line.trim().is_empty() {
             if !fields.is_empty() {
                 on(Ok(tagged_entry(start, &std::mem::take(&mut fields))));

@@ -421,6 +421,85 @@ mod tests {
         }
     }
 
+    /// No parser may panic on any input: every fixture's head, cut and mutated with the bytes
+    /// that matter to the formats (and bytes that break UTF-8), through every parser.
+    #[test]
+    fn no_parser_panics_on_mutated_real_exports() {
+        let dir = crate::testutil::shared_dir().join("fixtures/exports");
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new(), b"@".to_vec(), b"\xff\xfe\x00".to_vec()];
+        for sub in std::fs::read_dir(&dir).expect("shared fixtures") {
+            let sub = sub.expect("entry").path();
+            if sub.is_dir() {
+                for f in std::fs::read_dir(&sub).expect("folder") {
+                    let bytes = std::fs::read(f.expect("entry").path()).expect("fixture");
+                    inputs.push(bytes[..bytes.len().min(12_000)].to_vec());
+                }
+            }
+        }
+        let specials: &[&[u8]] = &[
+            b"{",
+            b"}",
+            b"\"",
+            b"\\",
+            b"%",
+            b"@",
+            b"\r",
+            b"\n",
+            b"\t",
+            b",",
+            b"=",
+            b"#",
+            b"<",
+            b">",
+            b"&",
+            b"-",
+            b"  - ",
+            b"\xc3",
+            b"\xa9",
+            "é€".as_bytes(),
+            b"\\'",
+            b"\nER  - \n",
+            b"\nTY  - \n",
+            b"\n@article{",
+            b"\nPMID- ",
+            b"\n%0 ",
+            b"<record>",
+        ];
+        let mut rng = fastrand::Rng::with_seed(5);
+        for input in &inputs {
+            for round in 0..12 {
+                let mut m = input.clone();
+                if round > 0 {
+                    for _ in 0..rng.usize(1..40) {
+                        let at = rng.usize(..=m.len());
+                        let s = specials[rng.usize(..specials.len())];
+                        m.splice(at..at, s.iter().copied());
+                    }
+                    let cut = rng.usize(..=m.len());
+                    m.truncate(cut);
+                }
+                let text = decode::decode(&m).text;
+                let _ = detect(&text);
+                for format in [
+                    Format::Ris,
+                    Format::Bibtex,
+                    Format::Nbib,
+                    Format::Wos,
+                    Format::Csv,
+                    Format::EndnoteXml,
+                    Format::Enw,
+                ] {
+                    let mut b = RecordBuilder::new("db", "run", "00", jiff::Timestamp::UNIX_EPOCH);
+                    parse(format, &text, &mut |r| {
+                        if let Ok(e) = r {
+                            let _ = b.build(e);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
     #[test]
     fn years_and_dois_are_found_in_free_text() {
         assert_eq!(year_in("2019 Winter"), Some(2019));
