@@ -322,10 +322,8 @@ impl RecordBuilder {
             .iter()
             .chain(entry.doi_hints.iter())
             .find_map(|v| doi_in(v));
-        let raw = serde_json::to_string(&entry.raw)
-            .ok()
-            .and_then(|s| RawValue::from_string(s).ok())
-            .unwrap_or_else(|| RawValue::from_string("{}".into()).expect("valid JSON"));
+        let raw = serde_json::value::to_raw_value(&entry.raw)
+            .unwrap_or_else(|_| RawValue::from_string("{}".into()).expect("valid JSON"));
         let mut r = Record::new(provenance, doi.as_deref(), raw);
         let line = |v: Option<String>| v.map(|s| clean_line(&s)).and_then(non_empty);
         r.title = line(entry.title);
@@ -352,9 +350,16 @@ impl RecordBuilder {
             .map(clean_line)
             .filter(|s| !s.is_empty())
             .collect();
+        // One paragraph (the usual case) is one line: clean_line's fast path applies.
         r.abstract_text = entry
             .abstract_text
-            .map(|s| clean_block(&s))
+            .map(|s| {
+                if s.contains('\n') {
+                    clean_block(&s)
+                } else {
+                    clean_line(&s)
+                }
+            })
             .and_then(non_empty);
         r.kind = line(entry.kind);
         r.language = line(entry.language);
