@@ -137,9 +137,8 @@ fn column(name: &str) -> Col {
         "abstract" | "ab" | "abstract note" | "abstract_note" => Col::Abstract,
         "authors" | "author" | "author names" | "author/s" | "au" | "author(s)" => Col::Authors,
         "author full names" | "af" => Col::AuthorsFull,
-        "year" | "publication year" | "py" | "year published" | "publication_year" | "pubyear" => {
-            Col::Year
-        }
+        "year" | "publication year" | "published year" | "py" | "year published"
+        | "publication_year" | "pubyear" => Col::Year,
         "journal" | "source title" | "publication title" | "journal/book" | "source"
         | "secondary title" | "journal title" | "so" | "publication name" | "journal_title" => {
             Col::Journal
@@ -147,8 +146,8 @@ fn column(name: &str) -> Col {
         "volume" | "journal volume" | "vl" => Col::Volume,
         "issue" | "issue number" | "journal issue" | "number" | "is" => Col::Issue,
         "pages" | "page range" | "pagination" => Col::Pages,
-        "start page" | "page start" | "bp" => Col::StartPage,
-        "end page" | "page end" | "ep" => Col::EndPage,
+        "start page" | "page start" | "first page" | "bp" => Col::StartPage,
+        "end page" | "page end" | "last page" | "ep" => Col::EndPage,
         "doi" | "item doi" | "di" => Col::Doi,
         "keywords" | "author keywords" | "index keywords" | "manual tags" | "automatic tags"
         | "de" | "mesh terms" => Col::Keywords,
@@ -158,7 +157,7 @@ fn column(name: &str) -> Col {
         "type" | "document type" | "content type" | "publication type" | "item type" | "dt" => {
             Col::Kind
         }
-        "pmid" | "pubmed id" | "pm" => Col::Pmid,
+        "pmid" | "pubmed id" | "pubmed_id" | "pm" => Col::Pmid,
         "date" | "date published" | "publication date" | "create date" => Col::Date,
         _ if n.contains("url") || n.contains("link") || n.contains("note") || n == "citation" => {
             Col::Hint
@@ -371,6 +370,68 @@ mod tests {
         }
         let (e, _) = parse_all("title,abstract\n\"multi\nline\",\"x\"\n\nc,d\n");
         assert_eq!(e[1].line, 5);
+    }
+
+    #[test]
+    fn screening_tool_and_reference_manager_layouts() {
+        // (header, row, id, title, first family, year, doi)
+        let cases = [
+            (
+                "Title,Authors,Abstract,Published Year,Journal,Pages,Accession Number,DOI,Covidence #",
+                "T1,\"Smith J, Doe A\",ab,2019,J,1-2,,10.1/c,#12",
+                Some("#12"),
+                "T1",
+                "Smith",
+                2019,
+                Some("10.1/c"),
+            ),
+            (
+                "key,title,authors,journal,year,pubmed_id,url,abstract,doi",
+                "rayyan-1,T2,\"Smith, J. and Doe, A.\",J,2020,999,,ab,",
+                Some("rayyan-1"),
+                "T2",
+                "Smith",
+                2020,
+                None,
+            ),
+            (
+                "record_id,title,abstract,authors,keywords,year,doi,label_included",
+                "7,T3,ab,Smith J; Doe A,k1; k2,2021,https://doi.org/10.2/x,1",
+                Some("7"),
+                "T3",
+                "Smith",
+                2021,
+                Some("https://doi.org/10.2/x"),
+            ),
+            (
+                "Key,Item Type,Publication Year,Author,Title,Publication Title,DOI,Abstract Note",
+                "ABCD1234,journalArticle,2018,\"van de Schoot, Rens; Doe, A\",T4,J,10.3/z,ab",
+                Some("ABCD1234"),
+                "T4",
+                "van de Schoot",
+                2018,
+                Some("10.3/z"),
+            ),
+            (
+                "Publication Type,Authors,Article Title,Source Title,Publication Year,DOI,UT (Unique WOS ID)",
+                "J,Smith J; Doe A,T5,J,2017,10.4/w,WOS:1",
+                Some("WOS:1"),
+                "T5",
+                "Smith",
+                2017,
+                Some("10.4/w"),
+            ),
+        ];
+        for (header, row, id, title, family, year, doi) in cases {
+            let (e, d) = parse_all(&format!("{header}\n{row}\n"));
+            assert!(d.is_empty(), "{header}");
+            let e = &e[0];
+            assert_eq!(e.id.as_deref(), id, "{header}");
+            assert_eq!(e.title.as_deref(), Some(title), "{header}");
+            assert_eq!(e.authors[0].family.as_deref(), Some(family), "{header}");
+            assert_eq!(e.year, Some(year), "{header}");
+            assert_eq!(e.dois.first().map(String::as_str), doi, "{header}");
+        }
     }
 
     #[test]
