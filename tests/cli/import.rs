@@ -814,6 +814,10 @@ fn the_same_file_twice_is_not_doubled_and_is_logged_once() {
     let (status, _) = ws.json(&["status"]);
     assert_eq!(status["records"]["imported"], 92);
     assert_eq!(status["sources"]["scopus"], 92);
+    assert_eq!(status["imports"]["files"], 1);
+    let text = crate::common::stdout(&ws.ok(&["status"]));
+    assert!(text.contains("92 imported"), "{text}");
+    assert!(text.contains("1 file imported"), "{text}");
 }
 
 #[test]
