@@ -10,6 +10,11 @@
 
 use super::names::parse_name;
 use super::{Diagnostic, Entry, is_missing, year_in};
+use std::borrow::Cow;
+
+/// A record's fields in file order, borrowed from the text unless continuation lines were
+/// joined to them.
+type Fields<'a> = Vec<(&'a str, Cow<'a, str>)>;
 
 /// `Some((tag, value))` when `line` is a RIS tag line: two characters (`A-Z` then `A-Z0-9`),
 /// one to three spaces, a dash, then a space or the end of the line.
@@ -37,7 +42,7 @@ pub fn is_tag_line(line: &str) -> Option<(&str, &str)> {
 
 /// Parses RIS text, calling `on` per record.
 pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
-    let mut fields: Vec<(&str, String)> = Vec::new();
+    let mut fields: Fields = Vec::new();
     let mut start = 0usize;
     let mut open = false;
     for (i, line) in text.lines().enumerate() {
@@ -49,7 +54,7 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
                 }
                 open = true;
                 start = i + 1;
-                fields.push(("TY", value.to_string()));
+                fields.push(("TY", Cow::Borrowed(value)));
             }
             Some(("ER", _)) => {
                 if open {
@@ -63,7 +68,7 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
                     open = true;
                     start = i + 1;
                 }
-                fields.push((tag, value.to_string()));
+                fields.push((tag, Cow::Borrowed(value)));
             }
             None => {
                 let t = line.trim();
@@ -71,8 +76,9 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
                     continue;
                 }
                 match fields.last_mut() {
-                    Some(("KW", _)) | Some(("DE", _)) => fields.push(("KW", t.to_string())),
+                    Some(("KW", _)) | Some(("DE", _)) => fields.push(("KW", Cow::Borrowed(t))),
                     Some((_, v)) => {
+                        let v = v.to_mut();
                         if !v.is_empty() {
                             v.push(' ');
                         }
@@ -88,11 +94,7 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     }
 }
 
-fn finish(
-    line: usize,
-    fields: &mut Vec<(&str, String)>,
-    on: &mut dyn FnMut(Result<Entry, Diagnostic>),
-) {
+fn finish(line: usize, fields: &mut Fields, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     let taken = std::mem::take(fields);
     if taken.iter().all(|(tag, v)| *tag == "TY" || v.is_empty()) {
         on(Err(Diagnostic {
@@ -104,17 +106,17 @@ fn finish(
     on(Ok(entry(line, &taken)));
 }
 
-fn first<'a>(fields: &'a [(&str, String)], tags: &[&str]) -> Option<&'a str> {
+fn first<'a>(fields: &'a [(&str, Cow<str>)], tags: &[&str]) -> Option<&'a str> {
     tags.iter().find_map(|t| {
         fields
             .iter()
             .find(|(tag, v)| tag == t && !is_missing(v))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     })
 }
 
 /// One record's fields (in file order) → an [`Entry`].
-fn entry(line: usize, fields: &[(&str, String)]) -> Entry {
+fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
     let mut e = Entry {
         line,
         ..Default::default()
@@ -123,18 +125,21 @@ fn entry(line: usize, fields: &[(&str, String)]) -> Entry {
         e.raw_push(tag, value);
         match *tag {
             "AU" | "A1" if !value.trim().is_empty() => e.authors.push(parse_name(value)),
-            "KW" if !is_missing(value) => e.keywords.push(value.clone()),
-            "SN" => e.issn.push(value.clone()),
-            "DO" | "DI" => e.dois.push(value.clone()),
+            "KW" if !is_missing(value) => e.keywords.push(value.to_string()),
+            "SN" => e.issn.push(value.to_string()),
+            "DO" | "DI" => e.dois.push(value.to_string()),
             "L3" | "UR" | "L1" | "L2" | "L4" | "LK" | "N1" | "M3" | "AN" | "ID" | "C7" => {
-                e.doi_hints.push(value.clone())
+                e.doi_hints.push(value.to_string())
             }
             _ => {}
         }
     }
     // L3 (EBSCO's DOI field) before URLs and notes.
-    e.doi_hints
-        .sort_by_key(|v| !fields.iter().any(|(t, x)| *t == "L3" && x == v));
+    e.doi_hints.sort_by_key(|v| {
+        !fields
+            .iter()
+            .any(|(t, x)| *t == "L3" && x.as_ref() == v.as_str())
+    });
     e.id = first(fields, &["ID", "AN"]).map(String::from);
     e.kind = first(fields, &["TY"]).map(String::from);
     e.title = first(fields, &["TI", "T1", "CT", "BT"]).map(String::from);
