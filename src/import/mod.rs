@@ -528,6 +528,40 @@ mod tests {
     }
 
     #[test]
+    fn records_are_cleaned_nfc_and_take_the_first_real_doi() {
+        let mut b = RecordBuilder::new("db", "run", "00ff", jiff::Timestamp::UNIX_EPOCH);
+        let mut e = Entry {
+            title: Some("  Cafe\u{301}   <i>society</i> ".into()),
+            abstract_text: Some("First  paragraph.\n\nSecond.".into()),
+            dois: vec![
+                "S0048-9697(17)31003-1".into(),
+                "https://doi.org/10.1000/ABC".into(),
+            ],
+            doi_hints: vec!["http://dx.doi.org/10.9999/other".into()],
+            pmid: Some("123".into()),
+            keywords: vec![" k ".into(), "".into()],
+            issn: vec!["1234-5678 8765-4321".into()],
+            ..Default::default()
+        };
+        e.raw_push("TI", "x");
+        e.raw_push("TI", "y");
+        let r = b.build(e);
+        assert_eq!(r.title.as_deref(), Some("Café society"));
+        assert_eq!(
+            r.abstract_text.as_deref(),
+            Some("First paragraph.\n\nSecond.")
+        );
+        assert_eq!(r.doi.as_deref(), Some("10.1000/abc"));
+        assert_eq!(r.id, crate::model::RecordId::from_doi("10.1000/abc"));
+        assert_eq!(r.ids["pmid"], "123");
+        assert_eq!(r.keywords, ["k"]);
+        assert_eq!(r.issn, ["1234-5678", "8765-4321"]);
+        assert_eq!(r.raw.get(), r#"{"TI":["x","y"]}"#);
+        assert_eq!(r.provenance.via, None);
+        assert_eq!(r.provenance.query, None);
+    }
+
+    #[test]
     fn own_ids_are_kept_once_and_positions_fill_in() {
         let mut b = RecordBuilder::new(
             "db",
