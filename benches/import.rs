@@ -4,6 +4,11 @@
 //! Reported: wall time, records/s and peak resident memory (VmHWM).
 //!
 //! `cargo bench --bench import` (add `-- N` for another record count).
+//!
+//! Measured on the 2-core development machine (one core pinned): RIS 3.94 s (25,400
+//! records/s, 264.8 MiB peak: the 255 MB input is held once) — the 2 s target is missed, the
+//! real records average 2.5 KB and the output (normalised record + raw payload) is 497 MB;
+//! BibTeX 1.59 s (62,900 entries/s, 83.9 MiB peak) — target met.
 
 #[allow(dead_code)]
 #[path = "../tests/cli/common/mod.rs"]
