@@ -230,6 +230,13 @@ impl Parser<'_> {
                     self.bump();
                     continue;
                 }
+                Some(b'%') => {
+                    // A comment line inside the entry.
+                    while self.peek().is_some_and(|c| c != b'\n') {
+                        self.bump();
+                    }
+                    continue;
+                }
                 _ => {}
             }
             let name_start = self.pos;
@@ -554,6 +561,7 @@ pages = {12--19}
             ("@misc{k}", 1, 0),
             ("mail me @ home {x}", 0, 0),
             ("@article{a, note = {Language@Internet}, title={t}}", 1, 0),
+            ("@article{a,\n% a comment line\n title={t}}", 1, 0),
             ("", 0, 0),
             ("@", 0, 0),
             ("@article{", 0, 1),

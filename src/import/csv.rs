@@ -169,11 +169,20 @@ fn column(name: &str) -> Col {
 /// Parses delimited text, calling `on` per data row.
 pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     let first = text.lines().next().unwrap_or("");
+    // Excel's `sep=;` hint line names the delimiter and is not the header.
+    let hint = first
+        .strip_prefix("sep=")
+        .and_then(|d| d.bytes().next())
+        .filter(|d| d.is_ascii_punctuation() || *d == b'\t');
+    let (pos, line, delim) = match hint {
+        Some(d) => (first.len() + 1, 2, d),
+        None => (0, 1, delimiter(first)),
+    };
     let mut reader = Reader {
         b: text.as_bytes(),
-        pos: 0,
-        line: 1,
-        delim: delimiter(first),
+        pos: pos.min(text.len()),
+        line,
+        delim,
     };
     let Some(header) = reader.next_row() else {
         return;
@@ -359,6 +368,8 @@ mod tests {
             ("title,year\na,2000,extra,fields\nb\n", 2, 0),
             ("title,abstract\n\"multi\nline\",\"x\"\n\nc,d\n", 2, 0),
             ("title;year\na;2000\n", 1, 0),
+            ("sep=;\ntitle;year\na, b;2000\n", 1, 0),
+            ("sep=", 0, 0),
             ("title\tyear\na\t2000\n", 1, 0),
             ("title,year\n\"never closed,2000\nb,2001\n", 0, 1),
             ("title,year\n", 0, 0),
