@@ -47,7 +47,13 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     let mut open = false;
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end();
-        match is_tag_line(line) {
+        // A bare `ER` (no dash) also ends a record.
+        let tag = if line == "ER" {
+            Some(("ER", ""))
+        } else {
+            is_tag_line(line)
+        };
+        match tag {
             Some(("TY", value)) => {
                 if open {
                     finish(start, &mut fields, on);
@@ -216,6 +222,8 @@ mod tests {
         let cases: &[(&str, usize, usize)] = &[
             // missing final ER
             ("TY  - JOUR\nTI  - a\nER  - \nTY  - JOUR\nTI  - b\n", 2, 0),
+            // a bare ER without its dash
+            ("TY  - JOUR\nTI  - a\nER\nTY  - JOUR\nTI  - b\nER\n", 2, 0),
             // missing ER between records
             ("TY  - JOUR\nTI  - a\nTY  - JOUR\nTI  - b\nER  -\n", 2, 0),
             // banners and numbering between records, blank lines inside
