@@ -295,6 +295,12 @@ fn report(
         Format::Text => {
             let mut out = String::new();
             for r in results {
+                if r.duplicate {
+                    out.push_str(&format!(
+                        "{}: already imported into {} (same SHA-256): 0 imported\n",
+                        r.file, r.database
+                    ));
+                }
                 if let Some(rep) = &r.report {
                     let stored = if strict_refused { 0 } else { r.imported };
                     let already = rep.read - rep.skipped.len() as u64 - stored;
