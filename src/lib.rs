@@ -13,6 +13,7 @@
 //! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay; Crossref, Cristin, NVA, Prosjektbanken) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
 //! | screen | `decide` | [`screen`] (the protocol), [`store::decisions`] (log, effective rule) | `review.toml`, `corpus/records/` | `corpus/decisions/<reviewer>.jsonl` |
 //! | export | `export` | [`export`] (RIS, BibTeX, CSV, JSON Lines) | `corpus/records/`, `corpus/decisions/` | the `--out` file or stdout |
+//! | import | `import` | [`import`] (decoding, format detection, one parser per format: RIS, BibTeX, MEDLINE, WoS, CSV, EndNote tagged and XML) | export files named on the command line | via [`store`]: `corpus/records/<database>.jsonl`, one `import` line per file in `corpus/runlog.jsonl` |
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
@@ -27,6 +28,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod screen;
 pub mod sources;

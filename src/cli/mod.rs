@@ -1,6 +1,6 @@
 //! The command line: the only code that knows clap, stdout/stderr, colours and progress bars.
 //!
-//! Each command is one file (`init.rs`, `harvest.rs`, `status.rs`): its `Args` (whose doc
+//! Each command is one file (`init.rs`, `harvest.rs`, `import.rs`, `status.rs`): its `Args` (whose doc
 //! comments are the help text) and a `run` function that resolves a plan, calls the stages
 //! and renders what they return. Errors become one line on stderr and an exit code from one
 //! table ([`CliError::exit_code`]): 0 ok, 1 runtime error, 2 usage error.
@@ -11,6 +11,7 @@ mod decide;
 mod export;
 mod harvest;
 mod harvest_sink;
+mod import;
 mod init;
 pub mod output;
 mod status;
@@ -26,6 +27,7 @@ Examples:
   litscope init my-review && cd my-review
   LITSCOPE_MAILTO=me@uni.no litscope harvest --source crossref
   litscope harvest --source prosjektbanken
+  litscope import scopus.ris pubmed.nbib --name other-databases
   litscope status
   litscope decide 5t0mhckng54j exclude --reason 1
   litscope export --status included --format ris --out included.ris
@@ -71,6 +73,7 @@ enum Command {
     Harvest(harvest::Args),
     Decide(decide::Args),
     Export(export::Args),
+    Import(import::Args),
     Status(status::Args),
 }
 
@@ -152,6 +155,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
         Command::Harvest(args) => harvest::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Decide(args) => decide::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Export(args) => export::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Import(args) => import::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
     }
 }

@@ -61,6 +61,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "records": {"harvested": harvested, "imported": imported, "unique": unique},
             "sources": o.sources,
             "screening": screening,
+            "imports": {"files": o.imports_run},
             "searches": {"run": o.searches_run, "last": o.last_search.map(|t| t.to_string()), "failed": failed},
             "warnings": o.diagnostics.iter().chain(&diags).map(|d| d.to_string()).collect::<Vec<_>>(),
         }))?,
@@ -111,6 +112,13 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                 "searches    {} run, last {last}\n",
                 thousands(o.searches_run)
             ));
+            if o.imports_run > 0 {
+                out.push_str(&format!(
+                    "imports     {} file{} imported\n",
+                    thousands(o.imports_run),
+                    if o.imports_run == 1 { "" } else { "s" }
+                ));
+            }
             for s in &o.failed {
                 out.push_str(&format!(
                     "            failed: {} {}#{} ({}) — run `litscope harvest` to resume\n",

@@ -4,7 +4,7 @@
 //! | path | module | written |
 //! |---|---|---|
 //! | `corpus/records/<source>.jsonl` | [`records`] | one record per line, appended page by page |
-//! | `corpus/runlog.jsonl` | [`runlog`] | one line per search executed |
+//! | `corpus/runlog.jsonl` | [`runlog`] | one line per search executed and per file imported |
 //! | `corpus/responses/<run>/<search>/` | [`responses`] | every HTTP exchange: metadata + body |
 //! | `corpus/decisions/<reviewer>.jsonl` | [`decisions`] | one screening decision per line, fsynced each |
 //! | `corpus/.lock` | [`lock`] | held by the command writing to the corpus |

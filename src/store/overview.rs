@@ -18,6 +18,8 @@ pub struct Overview {
     pub ids: HashSet<RecordId>,
     /// Search log lines.
     pub searches_run: u64,
+    /// Import log lines (files imported).
+    pub imports_run: u64,
     /// The latest log line of each search whose latest run failed (to resume).
     pub failed: Vec<SearchLog>,
     /// When the last search finished.
@@ -52,6 +54,7 @@ pub fn overview(corpus: &Path) -> Result<Overview, StoreError> {
                 o.last_search = o.last_search.max(Some(s.finished));
                 latest.insert(format!("{}\u{0}{}", s.source, s.spec), s);
             }
+            RunLogEntry::Import(_) => o.imports_run += 1,
         }
     }
     o.failed = latest

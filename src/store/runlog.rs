@@ -1,5 +1,5 @@
-//! The run log, `corpus/runlog.jsonl`: one line per search executed (and, later, per file
-//! imported). It is what a PRISMA-S report cites: which source, which query, the exact request
+//! The run log, `corpus/runlog.jsonl`: one line per search executed and per file
+//! imported. It is what a PRISMA-S report cites: which source, which query, the exact request
 //! parameters, when, how many results the source reported and how many were retrieved, and
 //! with which version of the tool.
 
@@ -17,9 +17,42 @@ pub fn runlog_path(corpus: &Path) -> PathBuf {
 /// One line of the run log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[allow(clippy::large_enum_variant)] // a few lines per run: boxing would buy nothing
 pub enum RunLogEntry {
     /// A search executed against a source.
     Search(SearchLog),
+    /// An export file imported as a named database.
+    Import(ImportLog),
+}
+
+/// One export file imported (`litscope import`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportLog {
+    /// The import run.
+    pub run: String,
+    /// The database the records count as (`--name`, or the file's stem).
+    pub database: String,
+    /// The file name (without its folder).
+    pub file: String,
+    /// SHA-256 of the file's bytes: importing the same bytes again is detected by it.
+    pub sha256: String,
+    /// `ris`, `bibtex`, `nbib`, `wos`, `csv`, `endnote-xml` or `enw`.
+    pub format: String,
+    /// The encoding the file was read in.
+    pub encoding: String,
+    /// What was repaired while reading (encoding fallback, line endings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<String>,
+    /// Records read from the file.
+    pub read: u64,
+    /// Records stored for the first time.
+    pub imported: u64,
+    /// Records that could not be read.
+    pub skipped: u64,
+    /// When the import finished.
+    pub date: jiff::Timestamp,
+    /// `litscope VERSION`.
+    pub tool: String,
 }
 
 /// How a search ended.

@@ -9,6 +9,7 @@ fn every_command_has_help_with_examples() {
         vec!["--help"],
         vec!["init", "--help"],
         vec!["harvest", "--help"],
+        vec!["import", "--help"],
         vec!["status", "--help"],
         vec!["decide", "--help"],
         vec!["export", "--help"],
@@ -34,6 +35,8 @@ fn bad_flags_exit_2() {
         vec!["harvest", "--limit", "0"],
         vec!["frobnicate"],
         vec!["status", "--format", "xml"],
+        vec!["import"],
+        vec!["import", "x.ris", "--format", "xml"],
     ] {
         let out = ws.run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

@@ -9,6 +9,7 @@ mod example;
 mod export;
 mod harvest;
 mod help;
+mod import;
 mod init;
 mod nva;
 mod prosjektbanken;

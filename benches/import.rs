@@ -1,0 +1,158 @@
+//! Import benchmark: `litscope import` (release, pinned to one CPU when `taskset` exists) of
+//! 100,000 RIS records and 100,000 BibTeX entries, made by cycling the real records of the
+//! shared export fixtures. Targets (issue 5): under 2 s for RIS and under 3 s for BibTeX.
+//! Reported: wall time, records/s and peak resident memory (VmHWM).
+//!
+//! `cargo bench --bench import` (add `-- N` for another record count).
+//!
+//! Measured on the 2-core development machine (one core pinned): RIS 3.94 s (25,400
+//! records/s, 264.8 MiB peak: the 255 MB input is held once) — the 2 s target is missed, the
+//! real records average 2.5 KB and the output (normalised record + raw payload) is 497 MB;
+//! BibTeX 1.59 s (62,900 entries/s, 83.9 MiB peak) — target met.
+
+#[allow(dead_code)]
+#[path = "../tests/cli/common/mod.rs"]
+mod common;
+
+use common::TestWorkspace;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn exports() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/exports")
+}
+
+fn text(rel: &str) -> String {
+    let bytes = std::fs::read(exports().join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}; the benchmark needs ../shared/fixtures"));
+    litscope::import::decode::decode(&bytes).text
+}
+
+/// The `TY`…`ER` blocks of the RIS fixtures.
+fn ris_records() -> Vec<String> {
+    let mut out = Vec::new();
+    for f in [
+        "ris/scopus_synthesisr_scopus.ris",
+        "ris/zotero_asreview_baseline_zotero.ris",
+        "ris/wos_citesource_WoS_79.ris",
+        "ris/pubmed_citesource_pubmed_46.ris",
+        "ris/endnote_asysd_ris_export.txt",
+    ] {
+        let mut cur = String::new();
+        for line in text(f).lines() {
+            if line.starts_with("TY  -") {
+                cur.clear();
+            }
+            cur.push_str(line);
+            cur.push('\n');
+            if line.starts_with("ER  -") {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    out
+}
+
+/// The entries (not `@string`/`@comment`/`@preamble`) of the BibTeX fixtures.
+fn bibtex_entries() -> Vec<String> {
+    let mut out = Vec::new();
+    for f in [
+        "bibtex/zotero-bbt_bbt_unabbreviate-1436-1.bib",
+        "bibtex/mendeley_bbt_web_page_and_other_mendeley_idiocy.bib",
+        "bibtex/jabref51_bbt_groups-1641.bib",
+    ] {
+        let t = text(f);
+        for chunk in t.split("\n@").skip(1) {
+            let lower = chunk.to_ascii_lowercase();
+            if ["comment", "string", "preamble"]
+                .iter()
+                .any(|k| lower.starts_with(k))
+            {
+                continue;
+            }
+            out.push(format!("@{chunk}\n"));
+        }
+    }
+    out
+}
+
+fn synthesise(records: &[String], n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        out.push_str(&records[i % records.len()]);
+        out.push('\n');
+    }
+    out
+}
+
+/// Imports `file` in `ws` with the release binary; returns (wall time, peak RSS KiB, imported).
+fn measure(ws: &TestWorkspace, file: &str) -> (Duration, u64, u64) {
+    let args = [
+        "import", file, "--name", "bench", "--quiet", "--format", "json",
+    ];
+    let inner = ws.command(&args);
+    let mut cmd = if std::path::Path::new("/usr/bin/taskset").exists() {
+        let mut c = std::process::Command::new("/usr/bin/taskset");
+        c.args(["-c", "0", env!("CARGO_BIN_EXE_litscope")]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_litscope"))
+    };
+    cmd.env_clear().current_dir(&ws.root).args(args);
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    cmd.stdout(std::process::Stdio::piped());
+    let start = Instant::now();
+    let child = cmd.spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let mut child = child;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(line) = text.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kib = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            peak_kib = peak_kib.max(kib);
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let wall = start.elapsed();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "import failed");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (wall, peak_kib, json["imported"].as_u64().unwrap())
+}
+
+fn run(label: &str, records: Vec<String>, n: usize, target: f64) {
+    let ws = TestWorkspace::new();
+    let file = format!("bench.{label}");
+    std::fs::write(ws.root.join(&file), synthesise(&records, n)).unwrap();
+    let (wall, peak, imported) = measure(&ws, &file);
+    assert_eq!(imported, n as u64, "{label}: every record imported");
+    let secs = wall.as_secs_f64();
+    println!(
+        "{label:<7} {n} records  {secs:.2} s  {:.0} records/s  peak RSS {:.1} MiB  (target < {target} s: {})",
+        n as f64 / secs,
+        peak as f64 / 1024.0,
+        if secs < target { "met" } else { "MISSED" }
+    );
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    run("ris", ris_records(), n, 2.0);
+    run("bib", bibtex_entries(), n, 3.0);
+}

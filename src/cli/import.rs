@@ -1,0 +1,348 @@
+//! `litscope import`: read export files and store their records as a named database.
+
+use super::output::{Format, Ui, print_json, print_text};
+use super::{CliError, Outcome};
+use crate::import::{FileReport, RecordBuilder, read_file, sha256_hex};
+use crate::model::Record;
+use crate::store::records::SourceWriter;
+use crate::store::runlog::{self, ImportLog, RunLogEntry};
+use crate::workspace::Workspace;
+use serde_json::json;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Import exports from databases litscope cannot search (Scopus, Web of Science, PubMed, …)
+///
+/// The format is told from the content: RIS, BibTeX/biblatex, PubMed MEDLINE (.nbib), Web of
+/// Science (plain text or tab-delimited), CSV, EndNote tagged (.enw) or EndNote XML. Encodings:
+/// UTF-8 (with or without BOM), UTF-16 LE/BE, and Windows-1252 when the bytes are not UTF-8;
+/// any line endings. A record that cannot be read is skipped with FILE:LINE: reason on stderr;
+/// the others are imported. Records go to corpus/records/DATABASE.jsonl and each file gets a
+/// line in corpus/runlog.jsonl; a file already imported into the database (same SHA-256) is
+/// not imported again.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  litscope import scopus.ris --name scopus
+  litscope import pubmed-result.nbib savedrecs.txt
+  litscope import *.bib --name zotero --strict
+  litscope import export.csv --format json | jq .imported")]
+pub struct Args {
+    /// Export files to import
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Database the records count as [default: each file's name without extension, lower-cased,
+    /// non-alphanumerics as '-']
+    #[arg(long, value_name = "DATABASE")]
+    name: Option<String>,
+    /// Import nothing and exit 1 when any record cannot be read
+    #[arg(long)]
+    strict: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// `Scopus Export (2).ris` → `scopus-export-2`.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+struct FileResult {
+    file: String,
+    database: String,
+    sha256: String,
+    report: Option<FileReport>,
+    imported: u64,
+    duplicate: bool,
+    error: Option<String>,
+}
+
+/// Runs `import`.
+pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
+    let database_for = |path: &Path| -> Result<String, CliError> {
+        let name = match &args.name {
+            Some(n) => slug(n),
+            None => slug(&path.file_stem().unwrap_or_default().to_string_lossy()),
+        };
+        if name.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{}: cannot make a database name from it; give one with --name",
+                path.display()
+            )));
+        }
+        Ok(name)
+    };
+    let corpus = ws.corpus_dir();
+    let _lock = crate::store::lock::lock(&corpus)?;
+    let (log, diags) = runlog::read(&corpus)?;
+    for d in diags {
+        ui.warn(&d.to_string());
+    }
+    let mut done: HashSet<(String, String)> = log
+        .into_iter()
+        .filter_map(|e| match e {
+            RunLogEntry::Import(i) => Some((i.database, i.sha256)),
+            _ => None,
+        })
+        .collect();
+    let run_id = format!(
+        "{}-{:04x}",
+        jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ"),
+        fastrand::u16(..)
+    );
+    let now = jiff::Timestamp::now();
+    let mut results = Vec::new();
+    // Strict mode reads every file first and stores nothing if any record was skipped.
+    let write = if args.strict {
+        let mut any_skip = false;
+        for path in &args.files {
+            let r = read_one(
+                path,
+                &database_for(path)?,
+                &run_id,
+                now,
+                &mut done.clone(),
+                None,
+            )?;
+            any_skip |=
+                r.report.as_ref().is_some_and(|r| !r.skipped.is_empty()) || r.error.is_some();
+            results.push(r);
+        }
+        if any_skip {
+            return report(&results, true, args.format, ui).map(|_| Outcome::PartialFailure);
+        }
+        results.clear();
+        true
+    } else {
+        true
+    };
+    if write {
+        for path in &args.files {
+            let database = database_for(path)?;
+            let (mut writer, diags) = SourceWriter::open(&corpus, &database)?;
+            for d in diags {
+                ui.warn(&d.to_string());
+            }
+            let r = read_one(path, &database, &run_id, now, &mut done, Some(&mut writer))?;
+            writer.sync()?;
+            if let Some(rep) = &r.report
+                && !r.duplicate
+            {
+                runlog::append(
+                    &corpus,
+                    &RunLogEntry::Import(ImportLog {
+                        run: run_id.clone(),
+                        database: database.clone(),
+                        file: r.file.clone(),
+                        sha256: r.sha256.clone(),
+                        format: rep.format.name().into(),
+                        encoding: rep.encoding.clone(),
+                        repairs: rep.repairs.clone(),
+                        read: rep.read,
+                        imported: r.imported,
+                        skipped: rep.skipped.len() as u64,
+                        date: jiff::Timestamp::now(),
+                        tool: crate::tool_version(),
+                    }),
+                )?;
+            }
+            results.push(r);
+        }
+    }
+    let failed = results.iter().any(|r| r.error.is_some());
+    report(&results, false, args.format, ui)?;
+    Ok(if failed {
+        Outcome::PartialFailure
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// Reads one file; stores its records when a writer is given.
+fn read_one(
+    path: &Path,
+    database: &str,
+    run: &str,
+    now: jiff::Timestamp,
+    done: &mut HashSet<(String, String)>,
+    mut writer: Option<&mut SourceWriter>,
+) -> Result<FileResult, CliError> {
+    let file = path.display().to_string();
+    let mut result = FileResult {
+        file: file.clone(),
+        database: database.to_string(),
+        sha256: String::new(),
+        report: None,
+        imported: 0,
+        duplicate: false,
+        error: None,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.error = Some(format!("{file}: {e}"));
+            return Ok(result);
+        }
+    };
+    result.sha256 = sha256_hex(&bytes);
+    if !done.insert((database.to_string(), result.sha256.clone())) {
+        result.duplicate = true;
+        return Ok(result);
+    }
+    let mut builder = RecordBuilder::new(database, run, &result.sha256, now);
+    let mut batch: Vec<Record> = Vec::with_capacity(1000);
+    let mut store_error = None;
+    let mut imported = 0u64;
+    let mut flush = |batch: &mut Vec<Record>, writer: &mut Option<&mut SourceWriter>| {
+        if let Some(w) = writer.as_deref_mut()
+            && store_error.is_none()
+        {
+            match w.append_new(batch) {
+                Ok(n) => imported += n as u64,
+                Err(e) => store_error = Some(e),
+            }
+        } else if writer.is_none() {
+            imported += batch.len() as u64;
+        }
+        batch.clear();
+    };
+    let report = read_file(&file, bytes, &mut builder, &mut |r| {
+        batch.push(r);
+        if batch.len() >= 1000 {
+            flush(&mut batch, &mut writer);
+        }
+    });
+    flush(&mut batch, &mut writer);
+    if let Some(e) = store_error {
+        return Err(e.into());
+    }
+    match report {
+        Ok(rep) => {
+            result.report = Some(rep);
+            result.imported = imported;
+        }
+        Err(e) => result.error = Some(e.to_string()),
+    }
+    Ok(result)
+}
+
+fn report(
+    results: &[FileResult],
+    strict_refused: bool,
+    format: Format,
+    ui: &Ui,
+) -> Result<(), CliError> {
+    for r in results {
+        if let Some(e) = &r.error {
+            ui.error(e);
+        }
+        if r.duplicate {
+            ui.warn(&format!(
+                "{}: already imported into {} (same SHA-256); not imported again",
+                r.file, r.database
+            ));
+        }
+        if let Some(rep) = &r.report {
+            for d in &rep.skipped {
+                ui.warn(&format!("{}:{}: {}", r.file, d.line, d.reason));
+            }
+        }
+    }
+    let imported: u64 = if strict_refused {
+        0
+    } else {
+        results.iter().map(|r| r.imported).sum()
+    };
+    let skipped: u64 = results
+        .iter()
+        .filter_map(|r| r.report.as_ref())
+        .map(|r| r.skipped.len() as u64)
+        .sum();
+    match format {
+        Format::Json => {
+            let files: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    let rep = r.report.as_ref();
+                    json!({
+                        "file": r.file,
+                        "database": r.database,
+                        "format": rep.map(|x| x.format.name()),
+                        "encoding": rep.map(|x| x.encoding.clone()),
+                        "repairs": rep.map(|x| x.repairs.clone()).unwrap_or_default(),
+                        "read": rep.map_or(0, |x| x.read),
+                        "imported": if strict_refused { 0 } else { r.imported },
+                        "skipped": rep.map_or(0, |x| x.skipped.len()),
+                        "diagnostics": rep.map(|x| x.skipped.iter().map(|d| format!("{}:{}: {}", r.file, d.line, d.reason)).collect::<Vec<_>>()).unwrap_or_default(),
+                        "sha256": r.sha256,
+                        "duplicate_file": r.duplicate,
+                        "error": r.error,
+                    })
+                })
+                .collect();
+            print_json(
+                &json!({"imported": imported, "skipped": skipped, "strict_refused": strict_refused, "files": files}),
+            )
+        }
+        Format::Text => {
+            let mut out = String::new();
+            for r in results {
+                if r.duplicate {
+                    out.push_str(&format!(
+                        "{}: already imported into {} (same SHA-256): 0 imported\n",
+                        r.file, r.database
+                    ));
+                }
+                if let Some(rep) = &r.report {
+                    let stored = if strict_refused { 0 } else { r.imported };
+                    let already = rep.read - rep.skipped.len() as u64 - stored;
+                    out.push_str(&format!(
+                        "{}: {} ({}) → {}: {} read, {} imported, {} skipped{}{}\n",
+                        r.file,
+                        rep.format,
+                        rep.encoding,
+                        r.database,
+                        rep.read,
+                        stored,
+                        rep.skipped.len(),
+                        if already > 0 && !strict_refused {
+                            format!(", {already} already stored")
+                        } else {
+                            String::new()
+                        },
+                        if rep.repairs.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; repaired: {}", rep.repairs.join(", "))
+                        },
+                    ));
+                }
+            }
+            if strict_refused {
+                out.push_str("--strict: records were skipped, so nothing was imported\n");
+            }
+            print_text(&out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn default_database_names() {
+        assert_eq!(slug("Scopus Export (2)"), "scopus-export-2");
+        assert_eq!(slug("pubmed-result"), "pubmed-result");
+        assert_eq!(slug("WoS_79"), "wos-79");
+        assert_eq!(slug("__"), "");
+    }
+}

@@ -1,0 +1,466 @@
+//! Delimited text with a header row: the contract's columns (`id`/`record_id`, `title`,
+//! `abstract`, `authors`, `year`, `journal`, `volume`, `issue`, `pages`, `doi`, `keywords`,
+//! `url`, `language`) matched case-insensitively, and the column names of Scopus, Web of
+//! Science, Embase, IEEE, Lens, PubMed, Springer, Zotero, ASReview, Rayyan and Covidence
+//! exports. Every column, known or not, is kept in the raw payload.
+//!
+//! The reader is a small RFC 4180 state machine (the delimiter, `,`, `;` or tab, is chosen
+//! from the header row): quoted fields may span lines and hold doubled quotes, rows may have
+//! more or fewer fields than the header, `NA`/`nan` mean "no value".
+
+use super::names::{parse_list, parse_name, unglue};
+use super::{Diagnostic, Entry, is_missing, year_in};
+use crate::model::Author;
+
+/// One row: its 1-based first line, its fields, and whether a quote was left open.
+struct Row {
+    line: usize,
+    fields: Vec<String>,
+    unclosed: bool,
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+    line: usize,
+    delim: u8,
+}
+
+impl Reader<'_> {
+    fn next_row(&mut self) -> Option<Row> {
+        if self.pos >= self.b.len() {
+            return None;
+        }
+        let line = self.line;
+        let mut fields = Vec::new();
+        let mut field: Vec<u8> = Vec::new();
+        let mut quoted = false;
+        let mut at_start = true;
+        let mut unclosed = false;
+        loop {
+            let Some(&c) = self.b.get(self.pos) else {
+                unclosed = quoted;
+                break;
+            };
+            self.pos += 1;
+            if quoted {
+                match c {
+                    b'"' if self.b.get(self.pos) == Some(&b'"') => {
+                        field.push(b'"');
+                        self.pos += 1;
+                    }
+                    b'"' => quoted = false,
+                    b'\n' => {
+                        self.line += 1;
+                        field.push(c);
+                    }
+                    _ => field.push(c),
+                }
+                continue;
+            }
+            match c {
+                b'"' if at_start => {
+                    quoted = true;
+                    at_start = false;
+                }
+                b'\n' => {
+                    self.line += 1;
+                    break;
+                }
+                _ if c == self.delim => {
+                    fields.push(String::from_utf8_lossy(&field).into_owned());
+                    field.clear();
+                    at_start = true;
+                }
+                _ => {
+                    field.push(c);
+                    at_start = false;
+                }
+            }
+        }
+        fields.push(String::from_utf8_lossy(&field).into_owned());
+        Some(Row {
+            line,
+            fields,
+            unclosed,
+        })
+    }
+}
+
+fn delimiter(header: &str) -> u8 {
+    let count = |d: char| header.chars().filter(|&c| c == d).count();
+    let (comma, semi, tab) = (count(','), count(';'), count('\t'));
+    if tab > comma && tab >= semi {
+        b'\t'
+    } else if semi > comma {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// What a column means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Id,
+    Title,
+    Abstract,
+    Authors,
+    AuthorsFull,
+    Year,
+    Journal,
+    Volume,
+    Issue,
+    Pages,
+    StartPage,
+    EndPage,
+    Doi,
+    Keywords,
+    Url,
+    Language,
+    Issn,
+    Kind,
+    Pmid,
+    Date,
+    Hint,
+    Other,
+}
+
+fn column(name: &str) -> Col {
+    let n = name.trim().trim_start_matches('\u{feff}').to_lowercase();
+    match n.as_str() {
+        "id" | "record_id" | "record id" | "eid" | "lens id" | "ut (unique wos id)" | "ut"
+        | "accession number" | "covidence #" | "key" => Col::Id,
+        "title" | "document title" | "item title" | "article title" | "primary title" | "ti" => {
+            Col::Title
+        }
+        "abstract" | "ab" | "abstract note" | "abstract_note" => Col::Abstract,
+        "authors" | "author" | "author names" | "author/s" | "au" | "author(s)" => Col::Authors,
+        "author full names" | "af" => Col::AuthorsFull,
+        "year" | "publication year" | "published year" | "py" | "year published"
+        | "publication_year" | "pubyear" => Col::Year,
+        "journal" | "source title" | "publication title" | "journal/book" | "source"
+        | "secondary title" | "journal title" | "so" | "publication name" | "journal_title" => {
+            Col::Journal
+        }
+        "volume" | "journal volume" | "vl" => Col::Volume,
+        "issue" | "issue number" | "journal issue" | "number" | "is" => Col::Issue,
+        "pages" | "page range" | "pagination" => Col::Pages,
+        "start page" | "page start" | "first page" | "bp" => Col::StartPage,
+        "end page" | "page end" | "last page" | "ep" => Col::EndPage,
+        "doi" | "item doi" | "di" => Col::Doi,
+        "keywords" | "author keywords" | "index keywords" | "manual tags" | "automatic tags"
+        | "de" | "mesh terms" => Col::Keywords,
+        "url" | "link" | "external url" | "pdf link" | "source urls" | "open url link" => Col::Url,
+        "language" | "language of original document" | "la" => Col::Language,
+        "issn" | "issns" | "sn" => Col::Issn,
+        "type" | "document type" | "content type" | "publication type" | "item type" | "dt" => {
+            Col::Kind
+        }
+        "pmid" | "pubmed id" | "pubmed_id" | "pm" => Col::Pmid,
+        "date" | "date published" | "publication date" | "create date" => Col::Date,
+        _ if n.contains("url") || n.contains("link") || n.contains("note") || n == "citation" => {
+            Col::Hint
+        }
+        _ => Col::Other,
+    }
+}
+
+/// Parses delimited text, calling `on` per data row.
+pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+    let first = text.lines().next().unwrap_or("");
+    // Excel's `sep=;` hint line names the delimiter and is not the header.
+    let hint = first
+        .strip_prefix("sep=")
+        .and_then(|d| d.bytes().next())
+        .filter(|d| d.is_ascii_punctuation() || *d == b'\t');
+    let (pos, line, delim) = match hint {
+        Some(d) => (first.len() + 1, 2, d),
+        None => (0, 1, delimiter(first)),
+    };
+    let mut reader = Reader {
+        b: text.as_bytes(),
+        pos: pos.min(text.len()),
+        line,
+        delim,
+    };
+    let Some(header) = reader.next_row() else {
+        return;
+    };
+    let names: Vec<String> = header
+        .fields
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let cols: Vec<Col> = names.iter().map(|n| column(n)).collect();
+    let springer = names.iter().any(|n| n.eq_ignore_ascii_case("item title"));
+    while let Some(row) = reader.next_row() {
+        if row.fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.unclosed {
+            on(Err(Diagnostic {
+                line: row.line,
+                reason:
+                    "a quoted field is never closed: the rest of the file is one field; row skipped"
+                        .into(),
+            }));
+            continue;
+        }
+        on(Ok(entry(row, &names, &cols, springer)));
+    }
+}
+
+fn authors(value: &str, springer: bool) -> Vec<Author> {
+    if springer && !value.contains(';') && !value.contains(',') {
+        return unglue(value).iter().map(|n| parse_name(n)).collect();
+    }
+    if value.contains(';') {
+        return parse_list(value, ';');
+    }
+    if value.contains(" and ") {
+        return value
+            .split(" and ")
+            .map(parse_name)
+            .filter(|a| a.family.is_some())
+            .collect();
+    }
+    let pieces: Vec<&str> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    // `Liu R., Adler D.G.` (Embase, PubMed): each piece a whole name.
+    if pieces.len() > 1 && pieces.iter().all(|p| p.contains(' ')) || pieces.len() > 2 {
+        return pieces.iter().map(|p| parse_name(p)).collect();
+    }
+    let a = parse_name(value);
+    if a.family.is_some() {
+        vec![a]
+    } else {
+        Vec::new()
+    }
+}
+
+fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
+    let mut e = Entry {
+        line: row.line,
+        ..Default::default()
+    };
+    let (mut sp, mut ep, mut full_authors) = (None, None, None);
+    let mut date = None;
+    let mut year_text = None;
+    for (i, value) in row.fields.iter().enumerate() {
+        let name = names.get(i).map_or_else(
+            || format!("column{}", i + 1),
+            |n| {
+                if n.is_empty() {
+                    format!("column{}", i + 1)
+                } else {
+                    n.clone()
+                }
+            },
+        );
+        if value.is_empty() {
+            continue;
+        }
+        e.raw_push(&name, value);
+        if is_missing(value) {
+            continue;
+        }
+        let col = cols.get(i).copied().unwrap_or(Col::Other);
+        match col {
+            Col::Id => Entry::set(&mut e.id, value),
+            Col::Title => Entry::set(&mut e.title, value),
+            Col::Abstract => Entry::set(&mut e.abstract_text, value),
+            Col::Authors => {
+                if e.authors.is_empty() {
+                    e.authors = authors(value, springer);
+                }
+            }
+            Col::AuthorsFull => full_authors = Some(value.as_str()),
+            Col::Year => Entry::set(&mut year_text, value),
+            Col::Journal => {
+                if name.eq_ignore_ascii_case("source") {
+                    // Embase's `Source`: `Journal (2014) 3:3 (152-160). Date of Publication: 2014`.
+                    Entry::set(&mut date, value);
+                }
+                Entry::set(&mut e.venue, value)
+            }
+            Col::Volume => Entry::set(&mut e.volume, value),
+            Col::Issue => Entry::set(&mut e.issue, value),
+            Col::Pages => Entry::set(&mut e.pages, value),
+            Col::StartPage => sp = Some(value.trim()),
+            Col::EndPage => ep = Some(value.trim()),
+            Col::Doi => e.dois.push(value.clone()),
+            Col::Keywords => e.keywords.extend(
+                value
+                    .split(';')
+                    .map(|k| k.trim().to_string())
+                    .filter(|k| !k.is_empty()),
+            ),
+            Col::Url => {
+                Entry::set(&mut e.url, value);
+                e.doi_hints.push(value.clone());
+            }
+            Col::Language => Entry::set(&mut e.language, value),
+            Col::Issn => e.issn.push(value.clone()),
+            Col::Kind => Entry::set(&mut e.kind, value),
+            Col::Pmid => Entry::set(&mut e.pmid, value),
+            Col::Date => Entry::set(&mut date, value),
+            Col::Hint => e.doi_hints.push(value.clone()),
+            Col::Other => {}
+        }
+    }
+    if e.authors.is_empty()
+        && let Some(full) = full_authors
+    {
+        e.authors = parse_list(full, ';');
+    }
+    e.year = year_text
+        .as_deref()
+        .and_then(year_in)
+        .or_else(|| date.as_deref().and_then(year_in));
+    if e.pages.is_none() {
+        e.pages = match (sp, ep) {
+            (Some(s), Some(p)) if s != p => Some(format!("{s}-{p}")),
+            (Some(s), _) => Some(s.to_string()),
+            _ => None,
+        };
+    }
+    if e.id.is_none() {
+        e.id = e.pmid.clone();
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+        let (mut ok, mut bad) = (Vec::new(), Vec::new());
+        parse(text, &mut |r| match r {
+            Ok(e) => ok.push(e),
+            Err(d) => bad.push(d),
+        });
+        (ok, bad)
+    }
+
+    #[test]
+    fn contract_columns_in_any_case() {
+        let text = "ID,Title,Authors,YEAR,journal,doi,Keywords,extra\nr1,\"A, quoted \"\"title\"\"\",\"Smith J; Doe, Ann\",2001,J,https://doi.org/10.1/x,a; b,kept\n";
+        let (e, d) = parse_all(text);
+        assert!(d.is_empty());
+        let e = &e[0];
+        assert_eq!(e.id.as_deref(), Some("r1"));
+        assert_eq!(e.title.as_deref(), Some("A, quoted \"title\""));
+        assert_eq!(e.authors.len(), 2);
+        assert_eq!(e.authors[1].family.as_deref(), Some("Doe"));
+        assert_eq!(e.year, Some(2001));
+        assert_eq!(e.keywords, ["a", "b"]);
+        assert_eq!(e.raw["extra"], "kept");
+    }
+
+    #[test]
+    fn sloppy_rows_are_kept() {
+        let cases: &[(&str, usize, usize)] = &[
+            ("title,year\na,2000,extra,fields\nb\n", 2, 0),
+            ("title,abstract\n\"multi\nline\",\"x\"\n\nc,d\n", 2, 0),
+            ("title;year\na;2000\n", 1, 0),
+            ("sep=;\ntitle;year\na, b;2000\n", 1, 0),
+            ("sep=", 0, 0),
+            ("title\tyear\na\t2000\n", 1, 0),
+            ("title,year\n\"never closed,2000\nb,2001\n", 0, 1),
+            ("title,year\n", 0, 0),
+            ("", 0, 0),
+        ];
+        for &(text, ok, bad) in cases {
+            let (e, d) = parse_all(text);
+            assert_eq!((e.len(), d.len()), (ok, bad), "{text:?}");
+        }
+        let (e, _) = parse_all("title,abstract\n\"multi\nline\",\"x\"\n\nc,d\n");
+        assert_eq!(e[1].line, 5);
+    }
+
+    #[test]
+    fn screening_tool_and_reference_manager_layouts() {
+        // (header, row, id, title, first family, year, doi)
+        let cases = [
+            (
+                "Title,Authors,Abstract,Published Year,Journal,Pages,Accession Number,DOI,Covidence #",
+                "T1,\"Smith J, Doe A\",ab,2019,J,1-2,,10.1/c,#12",
+                Some("#12"),
+                "T1",
+                "Smith",
+                2019,
+                Some("10.1/c"),
+            ),
+            (
+                "key,title,authors,journal,year,pubmed_id,url,abstract,doi",
+                "rayyan-1,T2,\"Smith, J. and Doe, A.\",J,2020,999,,ab,",
+                Some("rayyan-1"),
+                "T2",
+                "Smith",
+                2020,
+                None,
+            ),
+            (
+                "record_id,title,abstract,authors,keywords,year,doi,label_included",
+                "7,T3,ab,Smith J; Doe A,k1; k2,2021,https://doi.org/10.2/x,1",
+                Some("7"),
+                "T3",
+                "Smith",
+                2021,
+                Some("https://doi.org/10.2/x"),
+            ),
+            (
+                "Key,Item Type,Publication Year,Author,Title,Publication Title,DOI,Abstract Note",
+                "ABCD1234,journalArticle,2018,\"van de Schoot, Rens; Doe, A\",T4,J,10.3/z,ab",
+                Some("ABCD1234"),
+                "T4",
+                "van de Schoot",
+                2018,
+                Some("10.3/z"),
+            ),
+            (
+                "Publication Type,Authors,Article Title,Source Title,Publication Year,DOI,UT (Unique WOS ID)",
+                "J,Smith J; Doe A,T5,J,2017,10.4/w,WOS:1",
+                Some("WOS:1"),
+                "T5",
+                "Smith",
+                2017,
+                Some("10.4/w"),
+            ),
+        ];
+        for (header, row, id, title, family, year, doi) in cases {
+            let (e, d) = parse_all(&format!("{header}\n{row}\n"));
+            assert!(d.is_empty(), "{header}");
+            let e = &e[0];
+            assert_eq!(e.id.as_deref(), id, "{header}");
+            assert_eq!(e.title.as_deref(), Some(title), "{header}");
+            assert_eq!(e.authors[0].family.as_deref(), Some(family), "{header}");
+            assert_eq!(e.year, Some(year), "{header}");
+            assert_eq!(e.dois.first().map(String::as_str), doi, "{header}");
+        }
+    }
+
+    #[test]
+    fn export_specific_columns() {
+        let (e, _) = parse_all(
+            "Title,Author Names,Source,Open URL Link\nT,\"Liu R., Adler D.G.\",Endoscopic Ultrasound (2014) 3:3,x&rft_id=info:doi/10.4103%2F2303-9027.138783\n",
+        );
+        assert_eq!(e[0].year, Some(2014));
+        assert_eq!(e[0].authors[1].family.as_deref(), Some("Adler"));
+        let (e, _) = parse_all(
+            "Item Title,Authors,Publication Year\nT,Araz R. AlievNigar T. Ismayilova,2022\n",
+        );
+        assert_eq!(e[0].authors.len(), 2);
+        assert_eq!(e[0].authors[0].family.as_deref(), Some("Aliev"));
+        let (e, _) = parse_all(
+            "\"Lens ID\",\"Title\",\"Author/s\",\"Volume\"\n\"1\",\"T\",\"Petar Radanliev; David De Roure\",\"NA\"\n",
+        );
+        assert_eq!(e[0].authors[1].family.as_deref(), Some("De Roure"));
+        assert_eq!(e[0].volume, None);
+    }
+}

@@ -1,0 +1,664 @@
+//! Import: bibliographic export files (RIS, BibTeX, PubMed MEDLINE, Web of Science, CSV,
+//! EndNote tagged and XML) turned into [`Record`]s of a named database.
+//!
+//! The shape: [`decode::decode`] turns bytes into text (encoding and line endings), [`detect`]
+//! tells the format from the content (never the extension), and one parser per format (one
+//! file each) reads the text and calls back once per entry with an [`Entry`] or a
+//! [`Diagnostic`] for a record it could not read. Parsers never collect the whole file, so
+//! memory grows with one record plus the output. [`RecordBuilder`] turns each entry into a
+//! [`Record`] with its provenance: the source id is the file's own record id when it has one
+//! not seen before in the file, else a stable id from the file's SHA-256 and the record's
+//! position, so importing the same file again gives the same ids.
+//!
+//! Nothing here prints or touches the corpus; `cli::import` stores and reports.
+
+pub mod bibtex;
+pub mod csv;
+pub mod decode;
+pub mod endnote;
+pub mod latex;
+pub mod names;
+pub mod nbib;
+pub mod ris;
+pub mod wos;
+
+use crate::model::{Author, Provenance, Record};
+use crate::text::{clean_block, clean_line, non_empty};
+use serde_json::value::RawValue;
+use std::collections::HashSet;
+use std::fmt;
+
+/// An export format, named as in `import --format json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RIS (`TY  - … ER  -`).
+    Ris,
+    /// BibTeX or biblatex.
+    Bibtex,
+    /// PubMed MEDLINE (`.nbib`).
+    Nbib,
+    /// Web of Science plain text or tab-delimited.
+    Wos,
+    /// Comma-, semicolon- or tab-separated values with a header row.
+    Csv,
+    /// EndNote XML.
+    EndnoteXml,
+    /// EndNote tagged (`%A`, `%T`).
+    Enw,
+}
+
+impl Format {
+    /// `ris`, `bibtex`, `nbib`, `wos`, `csv`, `endnote-xml` or `enw`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Ris => "ris",
+            Format::Bibtex => "bibtex",
+            Format::Nbib => "nbib",
+            Format::Wos => "wos",
+            Format::Csv => "csv",
+            Format::EndnoteXml => "endnote-xml",
+            Format::Enw => "enw",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Tells the format from the first lines of the text. `None` when nothing fits.
+pub fn detect(text: &str) -> Option<Format> {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<?xml") || head.starts_with("<xml") || head.starts_with("<records") {
+        return Some(Format::EndnoteXml);
+    }
+    let mut first_data_line: Option<&str> = None;
+    for line in text.lines().take(200) {
+        let t = line.trim_end();
+        if t.trim().is_empty() {
+            continue;
+        }
+        if ris::is_tag_line(t).is_some_and(|(tag, _)| tag == "TY") {
+            return Some(Format::Ris);
+        }
+        if t.starts_with("PMID-") || t.starts_with("PMID -") {
+            return Some(Format::Nbib);
+        }
+        if t.starts_with("FN ") || t.starts_with("VR ") && first_data_line.is_none() {
+            return Some(Format::Wos);
+        }
+        if wos::is_tab_header(t) {
+            return Some(Format::Wos);
+        }
+        if t.starts_with("PT ") && t.len() <= 5 {
+            return Some(Format::Wos);
+        }
+        if t.len() >= 3 && t.starts_with('%') && enw_tag(t) {
+            return Some(Format::Enw);
+        }
+        let trimmed = t.trim_start();
+        if trimmed.starts_with('@') && bibtex::looks_like_entry_start(trimmed) {
+            return Some(Format::Bibtex);
+        }
+        if trimmed.starts_with('%') {
+            continue; // BibTeX comment lines before the first entry
+        }
+        if first_data_line.is_none() {
+            first_data_line = Some(t);
+        }
+    }
+    let first = first_data_line?;
+    if first.contains(',') || first.contains('\t') || first.contains(';') {
+        Some(Format::Csv)
+    } else {
+        None
+    }
+}
+
+fn enw_tag(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() >= 2
+        && b[0] == b'%'
+        && (b[1].is_ascii_alphanumeric() || b[1] == b'@' || b[1] == b'!' || b[1] == b'#')
+        && (b.len() == 2 || b[2] == b' ')
+}
+
+/// A record that could not be read: skipped, with the 1-based line where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Line of the file (1-based) where the problem is.
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.line, self.reason)
+    }
+}
+
+/// One entry as a parser read it, before it becomes a [`Record`]. Text fields are as found
+/// (LaTeX already decoded); [`RecordBuilder`] cleans them.
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    /// Line (1-based) where the entry starts.
+    pub line: usize,
+    /// The file's own id for the record (PMID, UT, RIS `ID`, citation key, CSV `id`).
+    pub id: Option<String>,
+    /// Title (subtitle already joined).
+    pub title: Option<String>,
+    /// Authors in byline order.
+    pub authors: Vec<Author>,
+    /// Year of publication.
+    pub year: Option<i32>,
+    /// Journal, book or proceedings.
+    pub venue: Option<String>,
+    /// Volume.
+    pub volume: Option<String>,
+    /// Issue.
+    pub issue: Option<String>,
+    /// Pages (`12-19`).
+    pub pages: Option<String>,
+    /// ISSNs.
+    pub issn: Vec<String>,
+    /// Abstract.
+    pub abstract_text: Option<String>,
+    /// The format's own type (`JOUR`, `article`, `Journal Article`).
+    pub kind: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Landing page.
+    pub url: Option<String>,
+    /// PubMed id.
+    pub pmid: Option<String>,
+    /// Values from DOI fields, best first.
+    pub dois: Vec<String>,
+    /// Other values that may hold a DOI (URLs, notes, identifiers), searched after `dois`.
+    pub doi_hints: Vec<String>,
+    /// The fields as read: a JSON object of field → value (or array of values).
+    pub raw: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Entry {
+    /// Adds a field to the raw payload (a repeated field becomes an array).
+    pub fn raw_push(&mut self, key: &str, value: &str) {
+        use serde_json::Value;
+        match self.raw.get_mut(key) {
+            None => {
+                self.raw
+                    .insert(key.to_string(), Value::String(value.to_string()));
+            }
+            Some(Value::Array(a)) => a.push(Value::String(value.to_string())),
+            Some(v) => {
+                let first = std::mem::take(v);
+                *v = Value::Array(vec![first, Value::String(value.to_string())]);
+            }
+        }
+    }
+
+    /// Sets `slot` to `value` unless it is already set or `value` is empty.
+    pub fn set(slot: &mut Option<String>, value: &str) {
+        if slot.is_none() && !value.trim().is_empty() && !is_missing(value) {
+            *slot = Some(value.trim().to_string());
+        }
+    }
+}
+
+/// True for the placeholders exports use for "no value": `NA`, `nan`, `NULL`, `[No abstract
+/// available]`.
+pub fn is_missing(value: &str) -> bool {
+    let v = value.trim();
+    v.is_empty()
+        || v.eq_ignore_ascii_case("na")
+        || v.eq_ignore_ascii_case("nan")
+        || v.eq_ignore_ascii_case("null")
+        || v.eq_ignore_ascii_case("none")
+        || v.eq_ignore_ascii_case("[no abstract available]")
+}
+
+/// The first plausible year (1000–2999) in a date text (`2019 Winter`, `2016/09//`,
+/// `September  1, 2021`).
+pub fn year_in(text: &str) -> Option<i32> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+            && (b[i] == b'1' || b[i] == b'2')
+        {
+            return std::str::from_utf8(&b[i..i + 4]).ok()?.parse().ok();
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first DOI written anywhere in `text` (`… doi:10.1000/x …`, a `doi.org` URL, a
+/// percent-encoded `10.4103%2F…` in a query string), normalised.
+pub fn doi_in(text: &str) -> Option<String> {
+    if let Some(d) = crate::text::normalize_doi(text) {
+        return Some(d);
+    }
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("10.") {
+        let start = from + pos;
+        from = start + 3;
+        if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let end = text[start..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '&' | ',' | ']' | '}')
+            })
+            .map_or(text.len(), |e| start + e);
+        let candidate = text[start..end].trim_end_matches([')', '.', ';']);
+        if let Some(d) = crate::text::normalize_doi(candidate) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Turns [`Entry`]s of one file into [`Record`]s of one database.
+#[derive(Debug)]
+pub struct RecordBuilder {
+    source: String,
+    run: String,
+    file_sha: String,
+    retrieved: jiff::Timestamp,
+    seen_ids: HashSet<String>,
+    position: usize,
+}
+
+impl RecordBuilder {
+    /// A builder for the records of one file (`file_sha` is its SHA-256 in hex).
+    pub fn new(source: &str, run: &str, file_sha: &str, retrieved: jiff::Timestamp) -> Self {
+        RecordBuilder {
+            source: source.to_string(),
+            run: run.to_string(),
+            file_sha: file_sha.to_string(),
+            retrieved,
+            seen_ids: HashSet::new(),
+            position: 0,
+        }
+    }
+
+    /// The next record of the file.
+    pub fn build(&mut self, entry: Entry) -> Record {
+        self.position += 1;
+        let own = entry
+            .id
+            .as_deref()
+            .map(clean_line)
+            .filter(|id| !id.is_empty() && !self.seen_ids.contains(id));
+        let source_id = match own {
+            Some(id) => {
+                self.seen_ids.insert(id.clone());
+                id
+            }
+            None => format!(
+                "{}-{}",
+                &self.file_sha[..self.file_sha.len().min(16)],
+                self.position
+            ),
+        };
+        let provenance = Provenance {
+            source: self.source.clone(),
+            source_id,
+            run: self.run.clone(),
+            query: None,
+            retrieved: self.retrieved,
+            via: None,
+        };
+        let doi = entry
+            .dois
+            .iter()
+            .chain(entry.doi_hints.iter())
+            .find_map(|v| doi_in(v));
+        let raw = serde_json::value::to_raw_value(&entry.raw)
+            .unwrap_or_else(|_| RawValue::from_string("{}".into()).expect("valid JSON"));
+        let mut r = Record::new(provenance, doi.as_deref(), raw);
+        let line = |v: Option<String>| v.map(|s| clean_line(&s)).and_then(non_empty);
+        r.title = line(entry.title);
+        r.authors = entry
+            .authors
+            .into_iter()
+            .map(|a| Author {
+                family: line(a.family),
+                given: line(a.given),
+                name: line(a.name),
+                orcid: a.orcid,
+            })
+            .filter(|a| a.family.is_some() || a.given.is_some() || a.name.is_some())
+            .collect();
+        r.year = entry.year;
+        r.venue = line(entry.venue);
+        r.volume = line(entry.volume);
+        r.issue = line(entry.issue);
+        r.pages = line(entry.pages);
+        r.issn = entry
+            .issn
+            .iter()
+            .flat_map(|s| s.split([';', ',', ' ']))
+            .map(clean_line)
+            .filter(|s| !s.is_empty())
+            .collect();
+        // One paragraph (the usual case) is one line: clean_line's fast path applies.
+        r.abstract_text = entry
+            .abstract_text
+            .map(|s| {
+                if s.contains('\n') {
+                    clean_block(&s)
+                } else {
+                    clean_line(&s)
+                }
+            })
+            .and_then(non_empty);
+        r.kind = line(entry.kind);
+        r.language = line(entry.language);
+        r.keywords = entry
+            .keywords
+            .iter()
+            .map(|k| clean_line(k))
+            .filter(|k| !k.is_empty())
+            .collect();
+        r.url = line(entry.url);
+        if let Some(pmid) = line(entry.pmid) {
+            r.ids.insert("pmid".into(), pmid);
+        }
+        r
+    }
+}
+
+/// What parsers call once per entry, or per record they could not read.
+pub type Callback<'a> = dyn FnMut(Result<Entry, Diagnostic>) + 'a;
+
+/// Parses `text` in `format`, calling `on` once per entry (or per unreadable record).
+pub fn parse(format: Format, text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+    match format {
+        Format::Ris => ris::parse(text, on),
+        Format::Bibtex => bibtex::parse(text, on),
+        Format::Nbib => nbib::parse(text, on),
+        Format::Wos => wos::parse(text, on),
+        Format::Csv => csv::parse(text, on),
+        Format::EndnoteXml => endnote::parse_xml(text, on),
+        Format::Enw => endnote::parse_tagged(text, on),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_from_content() {
+        let cases = [
+            ("TY  - JOUR\nTI  - x\nER  - \n", Some(Format::Ris)),
+            ("Provider: JSTOR\n\nTY  - JOUR\nER  -\n", Some(Format::Ris)),
+            ("1.\nTY  - JOUR\n", Some(Format::Ris)),
+            ("\nPMID- 123\nTI  - x\n", Some(Format::Nbib)),
+            ("FN Clarivate\nVR 1.0\nPT J\n", Some(Format::Wos)),
+            ("PT\tAU\tTI\tSO\nJ\ta\tb\tc\n", Some(Format::Wos)),
+            (
+                "% Encoding: UTF-8\n@Article{k,\n title={x}}\n",
+                Some(Format::Bibtex),
+            ),
+            ("@ARTICLE{k,title={x}}", Some(Format::Bibtex)),
+            ("%T Title\n%A Smith, J\n", Some(Format::Enw)),
+            ("%0 Journal Article\n%T Title\n", Some(Format::Enw)),
+            (
+                "<?xml version=\"1.0\"?><xml><records>",
+                Some(Format::EndnoteXml),
+            ),
+            ("id,title,year\n1,a,2000\n", Some(Format::Csv)),
+            ("just words\n", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text), want, "{text:?}");
+        }
+    }
+
+    /// No parser may panic on any input: every fixture's head, cut and mutated with the bytes
+    /// that matter to the formats (and bytes that break UTF-8), through every parser.
+    #[test]
+    fn no_parser_panics_on_mutated_real_exports() {
+        let dir = crate::testutil::shared_dir().join("fixtures/exports");
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new(), b"@".to_vec(), b"\xff\xfe\x00".to_vec()];
+        for sub in std::fs::read_dir(&dir).expect("shared fixtures") {
+            let sub = sub.expect("entry").path();
+            if sub.is_dir() {
+                for f in std::fs::read_dir(&sub).expect("folder") {
+                    let bytes = std::fs::read(f.expect("entry").path()).expect("fixture");
+                    inputs.push(bytes[..bytes.len().min(12_000)].to_vec());
+                }
+            }
+        }
+        let specials: &[&[u8]] = &[
+            b"{",
+            b"}",
+            b"\"",
+            b"\\",
+            b"%",
+            b"@",
+            b"\r",
+            b"\n",
+            b"\t",
+            b",",
+            b"=",
+            b"#",
+            b"<",
+            b">",
+            b"&",
+            b"-",
+            b"  - ",
+            b"\xc3",
+            b"\xa9",
+            "é€".as_bytes(),
+            b"\\'",
+            b"\nER  - \n",
+            b"\nTY  - \n",
+            b"\n@article{",
+            b"\nPMID- ",
+            b"\n%0 ",
+            b"<record>",
+        ];
+        let mut rng = fastrand::Rng::with_seed(5);
+        for input in &inputs {
+            for round in 0..12 {
+                let mut m = input.clone();
+                if round > 0 {
+                    for _ in 0..rng.usize(1..40) {
+                        let at = rng.usize(..=m.len());
+                        let s = specials[rng.usize(..specials.len())];
+                        m.splice(at..at, s.iter().copied());
+                    }
+                    let cut = rng.usize(..=m.len());
+                    m.truncate(cut);
+                }
+                let text = decode::decode(&m).text;
+                let _ = detect(&text);
+                for format in [
+                    Format::Ris,
+                    Format::Bibtex,
+                    Format::Nbib,
+                    Format::Wos,
+                    Format::Csv,
+                    Format::EndnoteXml,
+                    Format::Enw,
+                ] {
+                    let mut b = RecordBuilder::new("db", "run", "00", jiff::Timestamp::UNIX_EPOCH);
+                    parse(format, &text, &mut |r| {
+                        if let Ok(e) = r {
+                            let _ = b.build(e);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn years_and_dois_are_found_in_free_text() {
+        assert_eq!(year_in("2019 Winter"), Some(2019));
+        assert_eq!(year_in("2016/09//"), Some(2016));
+        assert_eq!(year_in("September  1, 2021"), Some(2021));
+        assert_eq!(year_in("12345"), None);
+        assert_eq!(year_in(""), None);
+        assert_eq!(
+            doi_in("http://dx.doi.org/10.4236/ojf.2020.101008").as_deref(),
+            Some("10.4236/ojf.2020.101008")
+        );
+        assert_eq!(
+            doi_in("x&rft_id=info:doi/10.4103%2F2303-9027.138783&y=1").as_deref(),
+            Some("10.4103/2303-9027.138783")
+        );
+        assert_eq!(
+            doi_in("doi: 10.1000/abc. Epub").as_deref(),
+            Some("10.1000/abc")
+        );
+        assert_eq!(doi_in("S0048-9697(17)31003-1 [pii]"), None);
+    }
+
+    #[test]
+    fn records_are_cleaned_nfc_and_take_the_first_real_doi() {
+        let mut b = RecordBuilder::new("db", "run", "00ff", jiff::Timestamp::UNIX_EPOCH);
+        let mut e = Entry {
+            title: Some("  Cafe\u{301}   <i>society</i> ".into()),
+            abstract_text: Some("First  paragraph.\n\nSecond.".into()),
+            dois: vec![
+                "S0048-9697(17)31003-1".into(),
+                "https://doi.org/10.1000/ABC".into(),
+            ],
+            doi_hints: vec!["http://dx.doi.org/10.9999/other".into()],
+            pmid: Some("123".into()),
+            keywords: vec![" k ".into(), "".into()],
+            issn: vec!["1234-5678 8765-4321".into()],
+            ..Default::default()
+        };
+        e.raw_push("TI", "x");
+        e.raw_push("TI", "y");
+        let r = b.build(e);
+        assert_eq!(r.title.as_deref(), Some("Café society"));
+        assert_eq!(
+            r.abstract_text.as_deref(),
+            Some("First paragraph.\n\nSecond.")
+        );
+        assert_eq!(r.doi.as_deref(), Some("10.1000/abc"));
+        assert_eq!(r.id, crate::model::RecordId::from_doi("10.1000/abc"));
+        assert_eq!(r.ids["pmid"], "123");
+        assert_eq!(r.keywords, ["k"]);
+        assert_eq!(r.issn, ["1234-5678", "8765-4321"]);
+        assert_eq!(r.raw.get(), r#"{"TI":["x","y"]}"#);
+        assert_eq!(r.provenance.via, None);
+        assert_eq!(r.provenance.query, None);
+    }
+
+    #[test]
+    fn own_ids_are_kept_once_and_positions_fill_in() {
+        let mut b = RecordBuilder::new(
+            "db",
+            "run",
+            "abcdef0123456789ff",
+            jiff::Timestamp::UNIX_EPOCH,
+        );
+        let e = |id: Option<&str>| Entry {
+            id: id.map(String::from),
+            ..Default::default()
+        };
+        assert_eq!(b.build(e(Some("k1"))).provenance.source_id, "k1");
+        assert_eq!(
+            b.build(e(Some("k1"))).provenance.source_id,
+            "abcdef0123456789-2"
+        );
+        assert_eq!(b.build(e(None)).provenance.source_id, "abcdef0123456789-3");
+        assert_eq!(
+            b.build(e(Some(" "))).provenance.source_id,
+            "abcdef0123456789-4"
+        );
+    }
+}
+
+/// The first 60 characters of a line, for a diagnostic.
+pub(crate) fn excerpt(s: &str) -> String {
+    let mut t: String = s.chars().take(60).collect();
+    if t.len() < s.len() {
+        t.push('…');
+    }
+    t
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// No known format fits the content.
+    #[error(
+        "{file}: not a recognised export format (RIS, BibTeX, MEDLINE, Web of Science, CSV, EndNote tagged or XML)"
+    )]
+    UnknownFormat {
+        /// The file as named on the command line.
+        file: String,
+    },
+}
+
+/// What reading one file found (before storing).
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The format recognised.
+    pub format: Format,
+    /// The encoding as reported (`utf-8`, `utf-8-bom`, `utf-16le-bom`, `windows-1252`).
+    pub encoding: String,
+    /// What decoding repaired.
+    pub repairs: Vec<String>,
+    /// Records read (imported or skipped).
+    pub read: u64,
+    /// Records that could not be read, with their line.
+    pub skipped: Vec<Diagnostic>,
+}
+
+/// SHA-256 of the file's bytes, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Reads one export file's bytes: decodes, detects the format, parses, and calls `on_record`
+/// per record built (in file order). `file` names the file in errors.
+pub fn read_file(
+    file: &str,
+    bytes: Vec<u8>,
+    builder: &mut RecordBuilder,
+    on_record: &mut dyn FnMut(Record),
+) -> Result<FileReport, ImportError> {
+    let decoded = decode::decode_owned(bytes);
+    let format = detect(&decoded.text).ok_or_else(|| ImportError::UnknownFormat {
+        file: file.to_string(),
+    })?;
+    let mut report = FileReport {
+        format,
+        encoding: decoded.encoding_label(),
+        repairs: decoded.repairs.clone(),
+        read: 0,
+        skipped: Vec::new(),
+    };
+    parse(format, &decoded.text, &mut |r| {
+        report.read += 1;
+        match r {
+            Ok(entry) => on_record(builder.build(entry)),
+            Err(d) => report.skipped.push(d),
+        }
+    });
+    Ok(report)
+}
