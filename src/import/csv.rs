@@ -8,7 +8,7 @@
 //! from the header row): quoted fields may span lines and hold doubled quotes, rows may have
 //! more or fewer fields than the header, `NA`/`nan` mean "no value".
 
-use super::names::{parse_list, parse_name, unglue};
+use super::names::{is_initials, parse_list, parse_name, unglue};
 use super::{Diagnostic, Entry, is_missing, year_in};
 use crate::model::Author;
 
@@ -230,8 +230,14 @@ fn authors(value: &str, springer: bool) -> Vec<Author> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
-    // `Liu R., Adler D.G.` (Embase, PubMed): each piece a whole name.
-    if pieces.len() > 1 && pieces.iter().all(|p| p.contains(' ')) || pieces.len() > 2 {
+    // `Liu R., Adler D.G.` (Embase, PubMed): each piece a whole name ending in initials. A
+    // lone `Melo Júnior, João Carlos` is one person, family name first.
+    let whole_names = pieces.iter().all(|p| {
+        p.rsplit(' ')
+            .next()
+            .is_some_and(|t| p.contains(' ') && is_initials(t))
+    });
+    if pieces.len() > 1 && whole_names || pieces.len() > 2 {
         return pieces.iter().map(|p| parse_name(p)).collect();
     }
     let a = parse_name(value);
@@ -337,6 +343,17 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_author_family_first_is_not_two_people() {
+        let one = authors("Melo Júnior, João Carlos", false);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].family.as_deref(), Some("Melo Júnior"));
+        assert_eq!(one[0].given.as_deref(), Some("João Carlos"));
+        let two = authors("Liu R., Adler D.G.", false);
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[1].family.as_deref(), Some("Adler"));
+    }
 
     fn parse_all(text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         let (mut ok, mut bad) = (Vec::new(), Vec::new());

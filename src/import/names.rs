@@ -56,7 +56,7 @@ pub fn parse_name(raw: &str) -> Author {
 }
 
 /// `R.`, `D.G.`, `JA`, `J.-P.`: initials only.
-fn is_initials(t: &str) -> bool {
+pub(crate) fn is_initials(t: &str) -> bool {
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
     !letters.is_empty()
         && letters.len() <= 4

@@ -264,3 +264,52 @@ fn bad_export_flags_are_usage_errors() {
     let out = ws.ok(&["export", "--format", "csv"]);
     assert_eq!(stdout(&out).lines().count(), 1, "just the header");
 }
+
+/// Export, then import the result into a fresh workspace: the same works come back, with
+/// the same ids (ids come from DOIs), titles, years and first authors.
+#[test]
+fn export_then_import_gives_back_the_same_records() {
+    let source = TestWorkspace::harvested_example();
+    let original: std::collections::BTreeMap<String, serde_json::Value> = source
+        .records("crossref")
+        .into_iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r))
+        .collect();
+    for format in ["ris", "bibtex", "csv"] {
+        let file = source.root.join(format!("out.{format}"));
+        source.ok(&[
+            "export",
+            "--format",
+            format,
+            "--out",
+            file.to_str().unwrap(),
+        ]);
+        let target = TestWorkspace::new();
+        let (json, out) = target.json(&["import", file.to_str().unwrap(), "--name", "back"]);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            crate::common::stderr(&out)
+        );
+        assert_eq!(json["skipped"], 0, "{format}");
+        let back = target.records("back");
+        assert_eq!(
+            back.len(),
+            original.len(),
+            "{format}: every record comes back once"
+        );
+        for r in &back {
+            let id = r["id"].as_str().unwrap();
+            let o = original
+                .get(id)
+                .unwrap_or_else(|| panic!("{format}: id {id} not in the original"));
+            assert_eq!(r["doi"], o["doi"], "{format} {id}");
+            assert_eq!(r["title"], o["title"], "{format} {id}");
+            assert_eq!(r["year"], o["year"], "{format} {id}");
+            assert_eq!(
+                r["authors"][0]["family"], o["authors"][0]["family"],
+                "{format} {id}"
+            );
+        }
+    }
+}
