@@ -30,14 +30,13 @@ fn is_clean_line(s: &str) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let mut prev_space = false;
-    for &c in b {
-        match c {
-            b'<' | b'&' | 0..=0x1f | 0x7f => return false,
-            b' ' if prev_space => return false,
-            b' ' => prev_space = true,
-            _ => prev_space = false,
-        }
+    // Branch-free over the whole text (the compiler vectorises it), then one search for a
+    // double space: much faster than a byte loop with early exits on long abstracts.
+    let bad = b.iter().fold(false, |acc, &c| {
+        acc | (c < 0x20) | (c == 0x7f) | (c == b'<') | (c == b'&')
+    });
+    if bad || memchr::memmem::find(b, b"  ").is_some() {
+        return false;
     }
     s.is_ascii()
         || (s
