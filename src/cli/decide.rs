@@ -76,7 +76,7 @@ impl From<DecisionArg> for Action {
 
 /// The reviewer: the flag, else `LITSCOPE_REVIEWER` (both must be valid names), else the OS
 /// user name when it makes a valid name, else `reviewer`.
-fn reviewer(flag: Option<String>) -> Result<String, CliError> {
+pub(super) fn reviewer(flag: Option<String>) -> Result<String, CliError> {
     let explicit = flag.or_else(|| {
         std::env::var("LITSCOPE_REVIEWER")
             .ok()

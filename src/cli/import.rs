@@ -2,8 +2,11 @@
 
 use super::output::{Format, Ui, print_json, print_text};
 use super::{CliError, Outcome};
+use crate::import::screening::Carried;
 use crate::import::{FileReport, RecordBuilder, read_file, sha256_hex};
 use crate::model::Record;
+use crate::model::RecordId;
+use crate::store::decisions::{Action, DecisionEvent, DecisionLog};
 use crate::store::records::SourceWriter;
 use crate::store::runlog::{self, ImportLog, RunLogEntry};
 use crate::workspace::Workspace;
@@ -37,6 +40,9 @@ pub struct Args {
     /// Import nothing and exit 1 when any record cannot be read
     #[arg(long)]
     strict: bool,
+    /// Reviewer the decisions carried by the files are recorded for [default: as `decide`]
+    #[arg(long, value_name = "NAME")]
+    reviewer: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -63,6 +69,10 @@ struct FileResult {
     imported: u64,
     duplicate: bool,
     error: Option<String>,
+    /// Screening decisions the file carried, by record id.
+    carried: Vec<(RecordId, Carried)>,
+    /// Decisions written to the decision log.
+    decisions: u64,
 }
 
 /// Runs `import`.
@@ -154,6 +164,13 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                     }),
                 )?;
             }
+            let mut r = r;
+            r.decisions = record_decisions(
+                &corpus,
+                ws,
+                args.reviewer.clone(),
+                std::mem::take(&mut r.carried),
+            )?;
             results.push(r);
         }
     }
@@ -164,6 +181,47 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     } else {
         Outcome::Ok
     })
+}
+
+/// Writes the decisions a file carried to the reviewer's decision log (stage: the one the
+/// file names, else the first); returns how many.
+fn record_decisions(
+    corpus: &Path,
+    ws: &Workspace,
+    reviewer: Option<String>,
+    carried: Vec<(RecordId, Carried)>,
+) -> Result<u64, CliError> {
+    if carried.is_empty() {
+        return Ok(0);
+    }
+    let reviewer = super::decide::reviewer(reviewer)?;
+    let first_stage = ws
+        .config
+        .stages
+        .first()
+        .map_or("title-abstract", |s| s.name.as_str())
+        .to_string();
+    let (mut log, _) = DecisionLog::open(corpus, &reviewer)?;
+    let now = jiff::Timestamp::now();
+    for (id, c) in &carried {
+        let decision = match c.decision.as_str() {
+            "include" => Action::Include,
+            "exclude" => Action::Exclude,
+            _ => Action::Maybe,
+        };
+        log.append(&DecisionEvent {
+            id: id.clone(),
+            stage: c.stage.clone().unwrap_or_else(|| first_stage.clone()),
+            decision,
+            reasons: c.reasons.clone(),
+            tags: c.tags.clone(),
+            note: c.note.clone(),
+            reviewer: reviewer.clone(),
+            time: now,
+            tool: crate::tool_version(),
+        })?;
+    }
+    Ok(carried.len() as u64)
 }
 
 /// Reads one file; stores its records when a writer is given.
@@ -184,6 +242,8 @@ fn read_one(
         imported: 0,
         duplicate: false,
         error: None,
+        carried: Vec::new(),
+        decisions: 0,
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -221,6 +281,7 @@ fn read_one(
         }
     });
     flush(&mut batch, &mut writer);
+    result.carried = builder.take_carried();
     if let Some(e) = store_error {
         return Err(e.into());
     }
@@ -284,6 +345,7 @@ fn report(
                         "diagnostics": rep.map(|x| x.skipped.iter().map(|d| format!("{}:{}: {}", r.file, d.line, d.reason)).collect::<Vec<_>>()).unwrap_or_default(),
                         "sha256": r.sha256,
                         "duplicate_file": r.duplicate,
+                        "decisions": r.decisions,
                         "error": r.error,
                     })
                 })
@@ -315,6 +377,10 @@ fn report(
                         rep.skipped.len(),
                         if already > 0 && !strict_refused {
                             format!(", {already} already stored")
+                        } else {
+                            String::new()
+                        } + &if r.decisions > 0 {
+                            format!(", {} screening decisions", r.decisions)
                         } else {
                             String::new()
                         },

@@ -211,6 +211,7 @@ pub fn entry(r: &ExportRecord, key: &str) -> String {
             .map(|x| escape(&format!("litscope:reason={x}"))),
     );
     keywords.extend(r.tags.iter().map(|x| escape(&format!("litscope:tag={x}"))));
+    keywords.extend(r.screening_keywords().iter().map(|x| escape(x)));
     if !keywords.is_empty() {
         fields.push(("keywords", keywords.join(", ")));
     }

@@ -68,7 +68,12 @@ pub fn row(r: &ExportRecord) -> Vec<String> {
         r.tags.join("; "),
         s(&r.stage),
         s(&r.note),
-        rec.keywords.join("; "),
+        rec.keywords
+            .iter()
+            .cloned()
+            .chain(r.screening_keywords())
+            .collect::<Vec<_>>()
+            .join("; "),
         s(&rec.url),
         s(&rec.language),
     ];

@@ -1,6 +1,7 @@
 //! JSON Lines export: one object per record with the CSV export's keys; `authors`,
 //! `sources`, `source_ids`, `reasons`, `tags` and `keywords` are arrays, missing values
-//! `null`, plus `conflict` (true when reviewers disagree at the record's stage).
+//! `null`, plus `conflict` (true when reviewers disagree at the record's stage) and
+//! `screening` (every stage's decision).
 
 use super::{ExportError, ExportRecord};
 use serde::Serialize;
@@ -28,6 +29,8 @@ struct Line<'a> {
     conflict: bool,
     note: Option<&'a str>,
     keywords: &'a [String],
+    /// Every stage's decision (the decision above is the latest stage's only).
+    screening: Vec<serde_json::Value>,
     url: Option<&'a str>,
     language: Option<&'a str>,
     #[serde(rename = "type")]
@@ -57,6 +60,11 @@ pub fn line(r: &ExportRecord) -> serde_json::Result<Vec<u8>> {
         conflict: r.conflict,
         note: r.note.as_deref(),
         keywords: &rec.keywords,
+        screening: r
+            .history
+            .iter()
+            .map(|h| serde_json::json!({"stage": h.stage, "decision": h.decision.as_str(), "reasons": h.reasons, "tags": h.tags, "note": h.note}))
+            .collect(),
         url: rec.url.as_deref(),
         language: rec.language.as_deref(),
         kind: rec.kind.as_deref(),

@@ -96,6 +96,39 @@ pub struct ExportRecord {
     pub tags: Vec<String>,
     /// The note of the latest decision along the stages reached that has one.
     pub note: Option<String>,
+    /// The effective decision at every stage reached that has one (what a re-import needs
+    /// to restore the screening, see [`ExportRecord::screening_keywords`]).
+    pub history: Vec<StageDecision>,
+}
+
+/// One stage's effective decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageDecision {
+    /// The stage.
+    pub stage: String,
+    /// The verdict.
+    pub decision: Verdict,
+    /// Exclusion reasons.
+    pub reasons: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// Percent-encodes the characters that separate screening items and keywords (`%`, `|`,
+/// `;`, `,`, `+`, line breaks), so an item survives every format's keyword splitting.
+pub fn encode_item(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' | '|' | ';' | ',' | '+' | '\n' | '\r' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl ExportRecord {
@@ -108,6 +141,7 @@ impl ExportRecord {
             source_ids,
             stage: None,
             decision: None,
+            history: Vec::new(),
             conflict: false,
             reasons: Vec::new(),
             tags: Vec::new(),
@@ -124,6 +158,7 @@ impl ExportRecord {
         self.reasons.clear();
         self.tags.clear();
         self.note = None;
+        self.history.clear();
         for stage in stages {
             let eff = decisions.effective(&self.record.id, stage, rule);
             self.stage = Some(stage.clone());
@@ -131,6 +166,15 @@ impl ExportRecord {
             self.decision = eff.as_ref().and_then(Effective::verdict);
             self.conflict = matches!(eff, Some(Effective::Conflict));
             if let Some(Effective::Decided(d)) = &eff {
+                if let Some(decision) = self.decision {
+                    self.history.push(StageDecision {
+                        stage: stage.clone(),
+                        decision,
+                        reasons: d.reasons.clone(),
+                        tags: d.tags.clone(),
+                        note: d.note.clone(),
+                    });
+                }
                 self.reasons = d.reasons.clone();
                 if d.note.is_some() {
                     self.note = d.note.clone();
@@ -154,6 +198,31 @@ impl ExportRecord {
             .iter()
             .map(|a| a.display_name())
             .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    /// The screening history as keywords, one per stage decided:
+    /// `litscope:screened=STAGE|DECISION|REASON+REASON|TAG+TAG|NOTE`, each part
+    /// percent-encoded ([`encode_item`]). `litscope import` reads them back.
+    pub fn screening_keywords(&self) -> Vec<String> {
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|x| encode_item(x))
+                .collect::<Vec<_>>()
+                .join("+")
+        };
+        self.history
+            .iter()
+            .map(|h| {
+                format!(
+                    "litscope:screened={}|{}|{}|{}|{}",
+                    encode_item(&h.stage),
+                    h.decision.as_str(),
+                    list(&h.reasons),
+                    list(&h.tags),
+                    h.note.as_deref().map(encode_item).unwrap_or_default()
+                )
+            })
             .collect()
     }
 

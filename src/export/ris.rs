@@ -101,6 +101,9 @@ pub fn entry(r: &ExportRecord) -> Vec<u8> {
     for tag in &r.tags {
         line(&mut out, "KW", &format!("litscope:tag={tag}"));
     }
+    for item in r.screening_keywords() {
+        line(&mut out, "KW", &item);
+    }
     if let Some(s) = &r.stage {
         line(&mut out, "N1", &format!("litscope:stage={s}"));
     }

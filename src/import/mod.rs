@@ -20,6 +20,7 @@ pub mod latex;
 pub mod names;
 pub mod nbib;
 pub mod ris;
+pub mod screening;
 pub mod wos;
 
 use crate::model::{Author, Provenance, Record};
@@ -275,6 +276,7 @@ pub struct RecordBuilder {
     retrieved: jiff::Timestamp,
     seen_ids: HashSet<String>,
     position: usize,
+    carried: Vec<(crate::model::RecordId, screening::Carried)>,
 }
 
 impl RecordBuilder {
@@ -287,12 +289,27 @@ impl RecordBuilder {
             retrieved,
             seen_ids: HashSet::new(),
             position: 0,
+            carried: Vec::new(),
         }
     }
 
+    /// The screening decisions found in the records built so far (see [`screening`]), by the
+    /// id of their record.
+    pub fn take_carried(&mut self) -> Vec<(crate::model::RecordId, screening::Carried)> {
+        std::mem::take(&mut self.carried)
+    }
+
     /// The next record of the file.
-    pub fn build(&mut self, entry: Entry) -> Record {
+    pub fn build(&mut self, mut entry: Entry) -> Record {
         self.position += 1;
+        let carried = screening::take(&mut entry);
+        let record = self.build_record(entry);
+        self.carried
+            .extend(carried.into_iter().map(|c| (record.id.clone(), c)));
+        record
+    }
+
+    fn build_record(&mut self, entry: Entry) -> Record {
         let own = entry
             .id
             .as_deref()

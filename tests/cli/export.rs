@@ -313,3 +313,108 @@ fn export_then_import_gives_back_the_same_records() {
         }
     }
 }
+
+/// Decisions, reasons and tags survive export → import in every importable format.
+#[test]
+fn decisions_travel_through_export_and_import() {
+    let source = TestWorkspace::harvested_example();
+    let ids = source.record_ids();
+    source.ok(&[
+        "decide",
+        &ids[0],
+        "include",
+        "--tag",
+        "ecology",
+        "--tag",
+        "software",
+        "--reviewer",
+        "kari",
+    ]);
+    source.ok(&[
+        "decide",
+        &ids[1],
+        "exclude",
+        "--reason",
+        "2",
+        "--note",
+        "a review",
+        "--reviewer",
+        "kari",
+    ]);
+    source.ok(&["decide", &ids[2], "maybe", "--reviewer", "kari"]);
+    for format in ["ris", "bibtex", "csv"] {
+        let file = source.root.join(format!("out.{format}"));
+        source.ok(&[
+            "export",
+            "--format",
+            format,
+            "--out",
+            file.to_str().unwrap(),
+        ]);
+        let mut target = TestWorkspace::new();
+        // The same protocol, so reasons and tags mean the same.
+        std::fs::copy(
+            source.root.join("review.toml"),
+            target.root.join("review.toml"),
+        )
+        .unwrap();
+        target.env("LITSCOPE_REVIEWER", "ola");
+        let (json, out) = target.json(&["import", file.to_str().unwrap(), "--name", "back"]);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            crate::common::stderr(&out)
+        );
+        assert_eq!(json["files"][0]["decisions"], 3, "{format}");
+        let back = target.records("back");
+        assert!(
+            back.iter()
+                .all(|r| r["keywords"].as_array().is_none_or(|k| k
+                    .iter()
+                    .all(|k| !k.as_str().unwrap().starts_with("litscope:")))),
+            "{format}: litscope items left in keywords"
+        );
+        let (status, _) = target.json(&["status"]);
+        let ta = &status["screening"]["title-abstract"];
+        assert_eq!(
+            (
+                ta["include"].as_u64(),
+                ta["exclude"].as_u64(),
+                ta["maybe"].as_u64()
+            ),
+            (Some(1), Some(1), Some(1)),
+            "{format}: {status}"
+        );
+        let (exported, _) = (target.run(&["export", "--format", "jsonl"]), ());
+        let lines: Vec<serde_json::Value> = crate::common::stdout(&exported)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        // Every stage's decision, reasons, tags and note, as the source workspace had them.
+        let history = |d: &str| {
+            lines
+                .iter()
+                .flat_map(|r| r["screening"].as_array().unwrap().iter())
+                .find(|h| h["decision"] == d)
+                .unwrap_or_else(|| panic!("{format}: no {d} in the history"))
+                .clone()
+        };
+        assert_eq!(
+            history("include")["tags"],
+            serde_json::json!(["ecology", "software"]),
+            "{format}"
+        );
+        assert_eq!(history("include")["stage"], "title-abstract", "{format}");
+        assert_eq!(
+            history("exclude")["reasons"],
+            serde_json::json!(["not research"]),
+            "{format}"
+        );
+        assert_eq!(history("exclude")["note"], "a review", "{format}");
+        assert_eq!(history("maybe")["stage"], "title-abstract", "{format}");
+        assert!(
+            target.root.join("corpus/decisions/ola.jsonl").exists(),
+            "{format}: decisions recorded for the importing reviewer"
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! Screening decisions that travel inside exports: litscope's own RIS (`KW  -
+//! litscope:decision=include`, `litscope:reason=…`, `litscope:tag=…`, `N1  - litscope:stage=…`,
+//! `litscope:note=…`), BibTeX (the same in `keywords`, and the `litscope = {stage=…; …}`
+//! field) and CSV (`decision`, `reasons`, `tags`, `stage`, `note` columns). Importing such a
+//! file brings the decisions back: they are taken out of the keywords here and written to a
+//! reviewer's decision log by the command.
+
+use super::Entry;
+
+/// A decision found in an imported record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// `include`, `exclude` or `maybe`.
+    pub decision: String,
+    /// The stage it was made at, when the file says.
+    pub stage: Option<String>,
+    /// Exclusion reasons (texts).
+    pub reasons: Vec<String>,
+    /// Tags (texts).
+    pub tags: Vec<String>,
+    /// The note.
+    pub note: Option<String>,
+}
+
+fn apply(c: &mut Carried, key: &str, value: &str) {
+    let value = value.trim();
+    if value.is_empty() {
+        return;
+    }
+    match key.trim() {
+        "decision" => c.decision = value.to_lowercase(),
+        "reason" => c.reasons.push(value.into()),
+        "tag" => c.tags.push(value.into()),
+        "stage" => c.stage = Some(value.into()),
+        "note" => c.note = Some(value.into()),
+        _ => {}
+    }
+}
+
+fn list(value: &str, separator: &str) -> Vec<String> {
+    value
+        .split(separator)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Undoes the percent-encoding of screening items (`%7C` → `|`).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// One `litscope:screened=STAGE|DECISION|REASONS|TAGS|NOTE` item (parts percent-encoded,
+/// lists joined with `+`).
+fn screened(item: &str) -> Option<Carried> {
+    let parts: Vec<&str> = item.split('|').collect();
+    let [stage, decision, reasons, tags, note] = parts.as_slice() else {
+        return None;
+    };
+    let list = |v: &str| {
+        v.split('+')
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| decode(x.trim()))
+            .collect()
+    };
+    let c = Carried {
+        decision: decision.trim().to_lowercase(),
+        stage: Some(decode(stage.trim())).filter(|s| !s.is_empty()),
+        reasons: list(reasons),
+        tags: list(tags),
+        note: Some(decode(note.trim())).filter(|n| !n.is_empty()),
+    };
+    matches!(c.decision.as_str(), "include" | "exclude" | "maybe").then_some(c)
+}
+
+/// Takes the `litscope:` items out of an entry's keywords and reads the screening it
+/// carries: every stage's decision from `litscope:screened=` items when there are any, else
+/// the one decision of the older items and of the raw payload's screening fields. Empty when
+/// it carries no include/exclude/maybe decision.
+pub fn take(entry: &mut Entry) -> Vec<Carried> {
+    let mut c = Carried::default();
+    let mut found = false;
+    let mut history = Vec::new();
+    entry.keywords.retain(|k| {
+        match k
+            .trim()
+            .strip_prefix("litscope:")
+            .and_then(|kv| kv.split_once('='))
+        {
+            Some(("screened", value)) => {
+                history.extend(screened(value));
+                false
+            }
+            Some((key, value)) => {
+                apply(&mut c, key, value);
+                found = true;
+                false
+            }
+            None => true,
+        }
+    });
+    if !history.is_empty() {
+        return history;
+    }
+    for (key, value) in &entry.raw {
+        let values: Vec<&str> = match value {
+            serde_json::Value::String(s) => vec![s.as_str()],
+            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+            _ => continue,
+        };
+        let key = key.to_lowercase();
+        for v in values {
+            if let Some((k, val)) = v
+                .trim()
+                .strip_prefix("litscope:")
+                .and_then(|kv| kv.split_once('='))
+            {
+                // RIS notes: `litscope:stage=…`, `litscope:note=…`.
+                if matches!(k, "stage" | "note") {
+                    apply(&mut c, k, val);
+                }
+            } else if key == "litscope" {
+                // BibTeX: `id=…; stage=…; decision=…; reasons=a | b; tags=x | y; note=…`.
+                for part in v.split("; ") {
+                    if let Some((k, val)) = part.split_once('=') {
+                        match k.trim() {
+                            "stage" | "note" => apply(&mut c, k, val),
+                            "decision" if c.decision.is_empty() => apply(&mut c, k, val),
+                            _ => {}
+                        }
+                    }
+                }
+            } else if matches!(
+                key.as_str(),
+                "decision" | "reasons" | "tags" | "stage" | "note"
+            ) && !found
+            {
+                // CSV columns (lists joined with `; `).
+                match key.as_str() {
+                    "reasons" => c.reasons = list(v, ";"),
+                    "tags" => c.tags = list(v, ";"),
+                    k => apply(&mut c, k, v),
+                }
+            }
+        }
+    }
+    matches!(c.decision.as_str(), "include" | "exclude" | "maybe")
+        .then_some(c)
+        .into_iter()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(keywords: &[&str], raw: serde_json::Value) -> Entry {
+        Entry {
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            raw: raw.as_object().cloned().unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn ris_keywords_and_notes() {
+        let mut e = entry(
+            &[
+                "care",
+                "litscope:decision=exclude",
+                "litscope:reason=wrong setting",
+                "litscope:tag=PA",
+                "litscope:tag=NPM",
+            ],
+            serde_json::json!({"N1": ["litscope:stage=full-text", "litscope:note=see p. 3", "litscope:source_id=crossref:10.1/x"]}),
+        );
+        let c = take(&mut e).remove(0);
+        assert_eq!(e.keywords, ["care"], "litscope items leave the keywords");
+        assert_eq!(c.decision, "exclude");
+        assert_eq!(c.reasons, ["wrong setting"]);
+        assert_eq!(c.tags, ["PA", "NPM"]);
+        assert_eq!(c.stage.as_deref(), Some("full-text"));
+        assert_eq!(c.note.as_deref(), Some("see p. 3"));
+    }
+
+    #[test]
+    fn every_stage_from_screened_items() {
+        let mut e = entry(
+            &[
+                "litscope:decision=exclude",
+                "litscope:screened=title-abstract|include||PA+N%3BPM|",
+                "litscope:screened=full-text|exclude|wrong focus||p. 3%2C top %7C left",
+            ],
+            serde_json::json!({}),
+        );
+        let got = take(&mut e);
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].stage.as_deref(), got[0].decision.as_str()),
+            (Some("title-abstract"), "include")
+        );
+        assert_eq!(got[0].tags, ["PA", "N;PM"]);
+        assert_eq!(got[1].reasons, ["wrong focus"]);
+        assert_eq!(got[1].note.as_deref(), Some("p. 3, top | left"));
+        assert!(e.keywords.is_empty());
+    }
+
+    #[test]
+    fn bibtex_field_and_csv_columns() {
+        let mut b = entry(
+            &["litscope:decision=include"],
+            serde_json::json!({"litscope": "id=abc; stage=title-abstract; decision=include; tags=PA"}),
+        );
+        assert_eq!(take(&mut b)[0].stage.as_deref(), Some("title-abstract"));
+        let mut c = entry(
+            &[],
+            serde_json::json!({"decision": "maybe", "tags": "PA; NPM", "reasons": "", "stage": "title-abstract"}),
+        );
+        let got = take(&mut c).remove(0);
+        assert_eq!((got.decision.as_str(), got.tags.len()), ("maybe", 2));
+        let mut none = entry(&["care"], serde_json::json!({"decision": ""}));
+        assert!(take(&mut none).is_empty());
+        assert_eq!(none.keywords, ["care"]);
+    }
+}
