@@ -194,16 +194,41 @@ fn record_decisions(
     if carried.is_empty() {
         return Ok(0);
     }
-    let reviewer = super::decide::reviewer(reviewer)?;
+    let importer = super::decide::reviewer(reviewer)?;
     let first_stage = ws
         .config
         .stages
         .first()
         .map_or("title-abstract", |s| s.name.as_str())
         .to_string();
-    let (mut log, _) = DecisionLog::open(corpus, &reviewer)?;
+    let mut logs: std::collections::HashMap<String, DecisionLog> = std::collections::HashMap::new();
     let now = jiff::Timestamp::now();
     for (id, c) in &carried {
+        // A reviewer the file names (Rayyan) keeps their own log, under a file-safe name.
+        let reviewer = match &c.reviewer {
+            Some(name) => name
+                .chars()
+                .map(|ch| {
+                    if ch.is_alphanumeric() || "-_.@".contains(ch) {
+                        ch
+                    } else {
+                        '-'
+                    }
+                })
+                .collect::<String>(),
+            None => importer.clone(),
+        };
+        let reviewer = if crate::store::decisions::valid_reviewer(&reviewer) {
+            reviewer
+        } else {
+            importer.clone()
+        };
+        let log = match logs.entry(reviewer.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(DecisionLog::open(corpus, &reviewer)?.0)
+            }
+        };
         let decision = match c.decision.as_str() {
             "include" => Action::Include,
             "exclude" => Action::Exclude,

@@ -20,6 +20,9 @@ pub struct Carried {
     pub tags: Vec<String>,
     /// The note.
     pub note: Option<String>,
+    /// Who decided, when the file says (Rayyan names its reviewers); else the importing
+    /// reviewer.
+    pub reviewer: Option<String>,
 }
 
 fn apply(c: &mut Carried, key: &str, value: &str) {
@@ -43,6 +46,77 @@ fn list(value: &str, separator: &str) -> Vec<String> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(String::from)
+        .collect()
+}
+
+/// The strings of a raw-payload value (a string, or an array of them).
+fn strings(v: &serde_json::Value) -> Vec<&str> {
+    match v {
+        serde_json::Value::String(s) => vec![s.as_str()],
+        serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The text after `marker` up to the next ` | ` section (Rayyan's notes layout).
+fn section<'a>(notes: &'a str, marker: &str) -> Option<&'a str> {
+    let start = notes.find(marker)? + marker.len();
+    let rest = &notes[start..];
+    Some(rest.split(" | ").next().unwrap_or(rest).trim())
+}
+
+/// Rayyan's decisions, kept in a record's notes (CSV `notes`, RIS `N1`, BibTeX `note`):
+/// `RAYYAN-INCLUSION: {"Kofi"=>"Included", "Ama"=>"Maybe"} | RAYYAN-LABELS: ML,Hospital |
+/// RAYYAN-EXCLUSION-REASONS: wrong population,foreign language`. One decision per reviewer;
+/// labels become tags, exclusion reasons go with exclusions.
+fn rayyan(notes: &str) -> Vec<Carried> {
+    let list = |marker| -> Vec<String> {
+        section(notes, marker).map_or_else(Vec::new, |s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect()
+        })
+    };
+    let (labels, reasons) = (list("RAYYAN-LABELS:"), list("RAYYAN-EXCLUSION-REASONS:"));
+    let Some(inclusion) = section(notes, "RAYYAN-INCLUSION:") else {
+        return Vec::new();
+    };
+    let inner = inclusion
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}');
+    inner
+        .split(',')
+        .filter_map(|pair| {
+            let (name, verdict) = pair.split_once("=>")?;
+            let name = name.trim().trim_matches('"').trim();
+            let decision = match verdict
+                .trim()
+                .trim_matches('"')
+                .trim()
+                .to_lowercase()
+                .as_str()
+            {
+                "included" => "include",
+                "excluded" => "exclude",
+                "maybe" => "maybe",
+                _ => return None,
+            };
+            Some(Carried {
+                decision: decision.into(),
+                stage: None,
+                reasons: if decision == "exclude" {
+                    reasons.clone()
+                } else {
+                    Vec::new()
+                },
+                tags: labels.clone(),
+                note: None,
+                reviewer: (!name.is_empty()).then(|| name.to_string()),
+            })
+        })
         .collect()
 }
 
@@ -86,6 +160,7 @@ fn screened(item: &str) -> Option<Carried> {
         reasons: list(reasons),
         tags: list(tags),
         note: Some(decode(note.trim())).filter(|n| !n.is_empty()),
+        reviewer: None,
     };
     matches!(c.decision.as_str(), "include" | "exclude" | "maybe").then_some(c)
 }
@@ -118,6 +193,16 @@ pub fn take(entry: &mut Entry) -> Vec<Carried> {
     });
     if !history.is_empty() {
         return history;
+    }
+    let rayyan: Vec<Carried> = entry
+        .raw
+        .values()
+        .flat_map(strings)
+        .filter(|v| v.contains("RAYYAN-INCLUSION:"))
+        .flat_map(rayyan)
+        .collect();
+    if !rayyan.is_empty() {
+        return rayyan;
     }
     for (key, value) in &entry.raw {
         let values: Vec<&str> = match value {
@@ -220,6 +305,30 @@ mod tests {
         assert_eq!(got[1].reasons, ["wrong focus"]);
         assert_eq!(got[1].note.as_deref(), Some("p. 3, top | left"));
         assert!(e.keywords.is_empty());
+    }
+
+    #[test]
+    fn rayyan_notes_give_one_decision_per_reviewer() {
+        let notes = r#"RAYYAN-INCLUSION: {"Kofi"=>"Included", "Ama"=>"Excluded"} | RAYYAN-LABELS: ML,Hospital | RAYYAN-EXCLUSION-REASONS: wrong population,foreign language | USER-NOTES: {"Kofi"=>["check"]}"#;
+        let mut e = entry(&[], serde_json::json!({"notes": notes}));
+        let got = take(&mut e);
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].reviewer.as_deref(), got[0].decision.as_str()),
+            (Some("Kofi"), "include")
+        );
+        assert_eq!(got[0].tags, ["ML", "Hospital"]);
+        assert!(got[0].reasons.is_empty());
+        assert_eq!(
+            (got[1].reviewer.as_deref(), got[1].decision.as_str()),
+            (Some("Ama"), "exclude")
+        );
+        assert_eq!(got[1].reasons, ["wrong population", "foreign language"]);
+        let mut undecided = entry(
+            &[],
+            serde_json::json!({"N1": ["RAYYAN-INCLUSION: {\"Kofi\"=>\"Undecided\"}"]}),
+        );
+        assert!(take(&mut undecided).is_empty());
     }
 
     #[test]

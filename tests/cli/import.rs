@@ -982,3 +982,40 @@ fn an_unknown_format_or_missing_file_fails_after_importing_the_rest() {
     assert!(err.contains("missing.ris"), "{err}");
     assert_eq!(ws.records("db").len(), 1);
 }
+
+/// Rayyan keeps its reviewers' decisions in the notes: importing brings them in, one log per
+/// Rayyan reviewer, labels as tags and exclusion reasons with exclusions.
+#[test]
+fn rayyan_decisions_come_in_per_reviewer() {
+    let ws = TestWorkspace::new();
+    let csv = "key,title,authors,year,doi,notes\n\
+1,Tillitsmodell i hjemmetjenesten,\"Økland, Åse\",2021,10.5555/rayyan.1,\"RAYYAN-INCLUSION: {\"\"Kofi\"\"=>\"\"Included\"\", \"\"Ama\"\"=>\"\"Included\"\"} | RAYYAN-LABELS: NPM\"\n\
+2,Sykehusfinansiering,\"Berg, Ola\",2019,10.5555/rayyan.2,\"RAYYAN-INCLUSION: {\"\"Kofi\"\"=>\"\"Excluded\"\", \"\"Ama\"\"=>\"\"Included\"\"} | RAYYAN-EXCLUSION-REASONS: wrong setting\"\n\
+3,Ingen beslutning,\"Dahl, Per\",2020,10.5555/rayyan.3,\n";
+    let file = ws.root.join("rayyan.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (json, out) = ws.json(&["import", file.to_str().unwrap(), "--name", "rayyan"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["imported"], 3);
+    assert_eq!(json["files"][0]["decisions"], 4);
+    for reviewer in ["Kofi", "Ama"] {
+        assert!(
+            ws.root
+                .join(format!("corpus/decisions/{reviewer}.jsonl"))
+                .exists(),
+            "{reviewer}"
+        );
+    }
+    let kofi = crate::common::read_jsonl(&ws.root.join("corpus/decisions/Kofi.jsonl"));
+    assert_eq!(kofi[1]["decision"], "exclude");
+    assert_eq!(kofi[1]["reasons"], serde_json::json!(["wrong setting"]));
+    assert_eq!(kofi[0]["tags"], serde_json::json!(["NPM"]));
+    let (status, _) = ws.json(&["status"]);
+    let ta = &status["screening"]["title-abstract"];
+    assert_eq!(ta["include"], 1, "{status}");
+    assert_eq!(ta["unscreened"], 1, "{status}");
+    assert_eq!(
+        ta["conflict"], 1,
+        "the two Rayyan reviewers disagree on record 2: {status}"
+    );
+}
