@@ -5,10 +5,12 @@
 //!
 //! `cargo bench --bench import` (add `-- N` for another record count).
 //!
-//! Measured on the 2-core development machine (one core pinned): RIS 3.94 s (25,400
-//! records/s, 264.8 MiB peak: the 255 MB input is held once) — the 2 s target is missed, the
-//! real records average 2.5 KB and the output (normalised record + raw payload) is 497 MB;
-//! BibTeX 1.59 s (62,900 entries/s, 83.9 MiB peak) — target met.
+//! Measured on the 2-core development machine (one core pinned), mimalloc allocator: RIS
+//! 3.5–3.9 s on ext4 and 2.5–2.6 s with the workspace on tmpfs (25,000–40,000 records/s,
+//! 277 MiB peak: the 255 MB input is held once) — the 2 s target is missed; the real records
+//! average 2.5 KB and the output (normalised record + raw payload) is 497 MB, and a sixth of
+//! the time is the kernel copying it. BibTeX 1.3–1.4 s (71,000–76,000 entries/s, 95 MiB
+//! peak) — target met. With glibc malloc RIS took 3.2–3.5 s on tmpfs.
 
 #[allow(dead_code)]
 #[path = "../tests/cli/common/mod.rs"]
@@ -137,6 +139,11 @@ fn run(label: &str, records: Vec<String>, n: usize, target: f64) {
     let ws = TestWorkspace::new();
     let file = format!("bench.{label}");
     std::fs::write(ws.root.join(&file), synthesise(&records, n)).unwrap();
+    // A user's export is already on disk: flush ours first, or its writeback competes with
+    // the import's own writes and is measured as import time.
+    std::fs::File::open(ws.root.join(&file))
+        .and_then(|f| f.sync_all())
+        .unwrap();
     let (wall, peak, imported) = measure(&ws, &file);
     assert_eq!(imported, n as u64, "{label}: every record imported");
     let secs = wall.as_secs_f64();
