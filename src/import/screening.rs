@@ -3,7 +3,8 @@
 //! `litscope:note=…`), BibTeX (the same in `keywords`, and the `litscope = {stage=…; …}`
 //! field) and CSV (`decision`, `reasons`, `tags`, `stage`, `note` columns). Importing such a
 //! file brings the decisions back: they are taken out of the keywords here and written to a
-//! reviewer's decision log by the command.
+//! reviewer's decision log by the command. Rayyan's and ASReview's exports carry their
+//! decisions too, in their own notation.
 
 use super::Entry;
 
@@ -120,6 +121,46 @@ fn rayyan(notes: &str) -> Vec<Carried> {
         .collect()
 }
 
+/// The label columns ASReview reads and writes (its documented names for `label_included`).
+const ASREVIEW_COLUMNS: &[&str] = &[
+    "included",
+    "label_included",
+    "final_included",
+    "included_label",
+    "included_final",
+    "included_flag",
+];
+
+/// ASReview's label: `ASReview_relevant` / `ASReview_irrelevant` in RIS notes (`N1`), or a
+/// label column (`included`, `label_included`, …) of 1 / 0 (pandas may write `1.0`). Not
+/// seen (`ASReview_not_seen`, -1, empty) is no decision. The importing reviewer decides.
+fn asreview(raw: &serde_json::Map<String, serde_json::Value>) -> Option<Carried> {
+    let decided = |decision: &str| Carried {
+        decision: decision.into(),
+        ..Carried::default()
+    };
+    for (key, value) in raw {
+        let key = key.to_lowercase();
+        for v in strings(value) {
+            if ASREVIEW_COLUMNS.contains(&key.as_str()) {
+                match v.trim().parse::<f64>() {
+                    Ok(1.0) => return Some(decided("include")),
+                    Ok(0.0) => return Some(decided("exclude")),
+                    _ => {}
+                }
+            }
+            for token in v.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                match token {
+                    "ASReview_relevant" => return Some(decided("include")),
+                    "ASReview_irrelevant" => return Some(decided("exclude")),
+                    _ => {}
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Undoes the percent-encoding of screening items (`%7C` → `|`).
 fn decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -204,6 +245,9 @@ pub fn take(entry: &mut Entry) -> Vec<Carried> {
     if !rayyan.is_empty() {
         return rayyan;
     }
+    if let Some(c) = asreview(&entry.raw) {
+        return vec![c];
+    }
     for (key, value) in &entry.raw {
         let values: Vec<&str> = match value {
             serde_json::Value::String(s) => vec![s.as_str()],
@@ -262,6 +306,30 @@ mod tests {
             raw: raw.as_object().cloned().unwrap_or_default(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn asreview_labels_in_notes_and_columns() {
+        let got = |raw| take(&mut entry(&[], raw));
+        let decision = |v: Vec<Carried>| v.first().map(|c| c.decision.clone());
+        let ris = |note: &str| serde_json::json!({"N1": ["imported", note]});
+        assert_eq!(
+            decision(got(ris("ASReview_relevant"))).as_deref(),
+            Some("include")
+        );
+        assert_eq!(
+            decision(got(ris("ASReview_irrelevant"))).as_deref(),
+            Some("exclude")
+        );
+        assert!(got(ris("ASReview_not_seen")).is_empty());
+        assert!(got(ris("ASReview_validate_relevant")).is_empty());
+        let csv = |v: &str| serde_json::json!({"title": "T", "Included": v});
+        assert_eq!(decision(got(csv("1"))).as_deref(), Some("include"));
+        assert_eq!(decision(got(csv("0.0"))).as_deref(), Some("exclude"));
+        assert!(got(csv("-1")).is_empty());
+        assert!(got(csv("")).is_empty());
+        let other = serde_json::json!({"pages": "1", "notes": "relevant"});
+        assert!(got(other).is_empty(), "only ASReview's own names count");
     }
 
     #[test]

@@ -1019,3 +1019,42 @@ fn rayyan_decisions_come_in_per_reviewer() {
         "the two Rayyan reviewers disagree on record 2: {status}"
     );
 }
+
+#[test]
+fn asreview_labels_come_in_as_the_importers_decisions() {
+    let ws = TestWorkspace::new();
+    // ASReview's RIS export: the label is an `N1` note (rispy writes `ER  - `).
+    let ris = "TY  - JOUR\r\nTI  - Tillitsbasert styring i kommunene\r\nAU  - Økland, Åse\r\nPY  - 2021\r\nDO  - 10.5555/asr.1\r\nN1  - Imported from Scopus\r\nN1  - ASReview_relevant\r\nER  - \r\n\r\n\
+TY  - JOUR\r\nTI  - Sykehusfinansiering\r\nAU  - Berg, Ola\r\nPY  - 2019\r\nDO  - 10.5555/asr.2\r\nN1  - ASReview_irrelevant\r\nER  - \r\n\r\n\
+TY  - JOUR\r\nTI  - Ikke sett\r\nAU  - Dahl, Per\r\nPY  - 2020\r\nDO  - 10.5555/asr.3\r\nN1  - ASReview_not_seen\r\nER  - \r\n";
+    let file = ws.root.join("asreview_result.ris");
+    std::fs::write(&file, ris).unwrap();
+    let (json, out) = ws.json(&[
+        "import",
+        file.to_str().unwrap(),
+        "--name",
+        "asreview",
+        "--reviewer",
+        "kari",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["imported"], 3);
+    assert_eq!(json["files"][0]["decisions"], 2);
+    let kari = crate::common::read_jsonl(&ws.root.join("corpus/decisions/kari.jsonl"));
+    let decisions: Vec<&str> = kari
+        .iter()
+        .map(|d| d["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(decisions, ["include", "exclude"]);
+    let (status, _) = ws.json(&["status"]);
+    let ta = &status["screening"]["title-abstract"];
+    assert_eq!(
+        (
+            ta["include"].as_u64(),
+            ta["exclude"].as_u64(),
+            ta["unscreened"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{status}"
+    );
+}
