@@ -500,12 +500,7 @@ mod tests {
     use super::*;
 
     fn parse_all(text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
-        let (mut ok, mut bad) = (Vec::new(), Vec::new());
-        parse(text, &mut |r| match r {
-            Ok(e) => ok.push(e),
-            Err(d) => bad.push(d),
-        });
-        (ok, bad)
+        crate::import::parse_all(crate::import::Format::Bibtex, text)
     }
 
     #[test]

@@ -306,17 +306,8 @@ mod tests {
     use super::*;
 
     fn run(xml: bool, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
-        let (mut ok, mut bad) = (Vec::new(), Vec::new());
-        let on = &mut |r: Result<Entry, Diagnostic>| match r {
-            Ok(e) => ok.push(e),
-            Err(d) => bad.push(d),
-        };
-        if xml {
-            parse_xml(text, on)
-        } else {
-            parse_tagged(text, on)
-        }
-        (ok, bad)
+        use crate::import::Format;
+        crate::import::parse_all(if xml { Format::EndnoteXml } else { Format::Enw }, text)
     }
 
     #[test]

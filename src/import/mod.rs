@@ -410,6 +410,17 @@ pub fn parse(format: Format, text: &str, on: &mut dyn FnMut(Result<Entry, Diagno
     }
 }
 
+/// Test helper: the entries and the diagnostics of parsing `text` as `format`.
+#[cfg(test)]
+pub(crate) fn parse_all(format: Format, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let (mut ok, mut bad) = (Vec::new(), Vec::new());
+    parse(format, text, &mut |r| match r {
+        Ok(e) => ok.push(e),
+        Err(d) => bad.push(d),
+    });
+    (ok, bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
