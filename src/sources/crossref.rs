@@ -239,15 +239,8 @@ pub(crate) async fn harvest(
         let fetch = client.get(&url, observer, move |ex| {
             parse_page(&ex.body, &p, &run, ex.time)
         });
-        let (result, stored) = tokio::join!(
-            fetch,
-            super::store_page(
-                observer,
-                pending.take().map(|(p, take)| (p.records, take)),
-                outcome
-            )
-        );
-        stored?;
+        let previous = pending.take().map(|(p, take)| (p.records, take));
+        let result = super::fetch_while_storing(fetch, observer, previous, outcome).await?;
         let page = match result {
             Ok(page) => page,
             Err(e) if is_cursor_invalid(&e) && cursor.is_some() => {

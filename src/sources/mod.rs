@@ -398,8 +398,8 @@ pub async fn run_search(
 }
 
 /// Stores the first `take` records of a parsed page on a blocking thread (so the async thread
-/// keeps sending requests) and reports progress. Sources call it joined with the fetch of the
-/// next page, so storing page k overlaps with fetching page k+1.
+/// keeps sending requests) and reports progress. Sources call it through
+/// [`fetch_while_storing`], and directly for their last page.
 pub(crate) async fn store_page(
     observer: &SearchObserver,
     page: Option<(Vec<Record>, usize)>,
@@ -419,6 +419,19 @@ pub(crate) async fn store_page(
         .sink
         .event(&observer.search, Event::Page { outcome });
     Ok(())
+}
+
+/// Awaits `fetch` (the next page) while the previous page is stored: storing page k overlaps
+/// with fetching page k+1. A store failure wins over whatever the fetch gave.
+pub(crate) async fn fetch_while_storing<T>(
+    fetch: impl std::future::Future<Output = T>,
+    observer: &SearchObserver,
+    previous: Option<(Vec<Record>, usize)>,
+    outcome: &mut SearchOutcome,
+) -> Result<T, HarvestError> {
+    let (result, stored) = tokio::join!(fetch, store_page(observer, previous, outcome));
+    stored?;
+    Ok(result)
 }
 
 /// A search of `source` as a query file would give it (options as JSON), for unit tests.

@@ -462,15 +462,8 @@ pub(crate) async fn harvest(
             move |ex| parse_page(&ex.body, &p, &run, ex.time),
             options,
         );
-        let (result, stored) = tokio::join!(
-            fetch,
-            super::store_page(
-                observer,
-                pending.take().map(|(p, take)| (p.records, take)),
-                outcome
-            )
-        );
-        stored?;
+        let previous = pending.take().map(|(p, take)| (p.records, take));
+        let result = super::fetch_while_storing(fetch, observer, previous, outcome).await?;
         let page = match result {
             Ok(page) => page,
             Err(e) if size > MIN_PAGE_SIZE && failed_with_server_error(&e) => {

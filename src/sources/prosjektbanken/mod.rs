@@ -231,9 +231,7 @@ pub(crate) async fn harvest(
         let fetch = client.get(&url, observer, move |ex| {
             parse_listing(&ex.body, endpoint, &planned, &run, ex.time, &page_base)
         });
-        let (result, stored) =
-            tokio::join!(fetch, super::store_page(observer, pending.take(), outcome));
-        stored?;
+        let result = super::fetch_while_storing(fetch, observer, pending.take(), outcome).await?;
         let listing = result?;
         if listing.total.is_some() {
             outcome.counts.reported = listing.total;
