@@ -6,7 +6,7 @@
 //! `cargo bench --bench import` (add `-- N` for another record count).
 //!
 //! Measured on the 2-core development machine (one core pinned), mimalloc allocator: RIS
-//! 3.5–3.9 s on ext4 and 2.5–2.6 s with the workspace on tmpfs (25,000–40,000 records/s,
+//! 3.5–3.9 s on ext4 and 2.5–2.8 s with the workspace on tmpfs (25,000–40,000 records/s,
 //! 277 MiB peak: the 255 MB input is held once) — the 2 s target is missed; the real records
 //! average 2.5 KB and the output (normalised record + raw payload) is 497 MB, and a sixth of
 //! the time is the kernel copying it. BibTeX 1.3–1.4 s (71,000–76,000 entries/s, 95 MiB

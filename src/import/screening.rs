@@ -149,6 +149,10 @@ fn asreview(raw: &serde_json::Map<String, serde_json::Value>) -> Option<Carried>
                     _ => {}
                 }
             }
+            // Most values (abstracts) have no label: one substring search rules them out.
+            if !v.contains("ASReview_") {
+                continue;
+            }
             for token in v.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
                 match token {
                     "ASReview_relevant" => return Some(decided("include")),

@@ -261,13 +261,7 @@ pub(crate) async fn harvest(
         for warning in &page.warnings {
             sink.event(planned, Event::Warning(warning));
         }
-        let room = search
-            .limit
-            .map_or(u64::MAX, |l| l.saturating_sub(processed));
-        let take = page
-            .records
-            .len()
-            .min(usize::try_from(room).unwrap_or(usize::MAX));
+        let take = super::take_within(search.limit, processed, page.records.len());
         processed += page.items as u64;
         let expected = page
             .per_page

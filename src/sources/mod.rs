@@ -421,6 +421,13 @@ pub(crate) async fn store_page(
     Ok(())
 }
 
+/// How many of a page's `len` records a search with `limit` may still keep after
+/// `processed` earlier results.
+pub(crate) fn take_within(limit: Option<u64>, processed: u64, len: usize) -> usize {
+    let room = limit.map_or(u64::MAX, |l| l.saturating_sub(processed));
+    len.min(usize::try_from(room).unwrap_or(usize::MAX))
+}
+
 /// Awaits `fetch` (the next page) while the previous page is stored: storing page k overlaps
 /// with fetching page k+1. A store failure wins over whatever the fetch gave.
 pub(crate) async fn fetch_while_storing<T>(

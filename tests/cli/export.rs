@@ -3,6 +3,26 @@
 
 use crate::common::{TestWorkspace, stderr, stdout};
 
+/// The contract's export fields, in its order (written out here, not taken from the code
+/// under test).
+const CONTRACT_COLUMNS: [&str; 15] = [
+    "id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "abstract",
+    "sources",
+    "source_ids",
+    "decision",
+    "reasons",
+    "tags",
+];
+
 /// The example after three decisions: ids[0] excluded (not research; tag software), ids[1]
 /// included (tag ecology), ids[2] maybe; the other 99 unscreened.
 fn screened_example() -> (TestWorkspace, Vec<String>) {
@@ -39,23 +59,7 @@ fn jsonl_has_one_object_per_record_with_the_contract_keys() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 102);
-    for key in [
-        "id",
-        "title",
-        "authors",
-        "year",
-        "journal",
-        "volume",
-        "issue",
-        "pages",
-        "doi",
-        "abstract",
-        "sources",
-        "source_ids",
-        "decision",
-        "reasons",
-        "tags",
-    ] {
+    for key in CONTRACT_COLUMNS {
         assert!(lines[0].get(key).is_some(), "{key} missing");
     }
     let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap();
@@ -102,26 +106,7 @@ fn csv_has_the_contract_columns_and_filters_by_status() {
         .iter()
         .map(str::to_string)
         .collect();
-    assert_eq!(
-        header[..15],
-        [
-            "id",
-            "title",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "abstract",
-            "sources",
-            "source_ids",
-            "decision",
-            "reasons",
-            "tags"
-        ]
-    );
+    assert_eq!(header[..15], CONTRACT_COLUMNS);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][0], ids[0].as_str());

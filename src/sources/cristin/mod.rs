@@ -438,11 +438,8 @@ pub(crate) async fn harvest(
             break;
         }
         last_ids = ids;
-        let room = search
-            .limit
-            .map_or(u64::MAX, |l| l.saturating_sub(processed));
         let mut records = page.records;
-        records.truncate(usize::try_from(room).unwrap_or(usize::MAX));
+        records.truncate(super::take_within(search.limit, processed, records.len()));
         processed += page.info.items as u64;
         let next = search.next_request(base, &url, &page.info, processed);
         pending = Some(records);

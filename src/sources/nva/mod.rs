@@ -492,13 +492,7 @@ pub(crate) async fn harvest(
         for warning in &page.warnings {
             sink.event(planned, Event::Warning(warning));
         }
-        let room = search
-            .limit
-            .map_or(u64::MAX, |l| l.saturating_sub(processed));
-        let take = page
-            .records
-            .len()
-            .min(usize::try_from(room).unwrap_or(usize::MAX));
+        let take = super::take_within(search.limit, processed, page.records.len());
         processed += page.hits as u64;
         let hits = page.hits as u64;
         let mut done = assumed::is_last_page(hits, request_size)

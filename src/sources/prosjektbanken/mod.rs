@@ -250,10 +250,7 @@ pub(crate) async fn harvest(
         {
             enrich_from_nva(nva, nva_base, observer, &mut records).await;
         }
-        let room = search.limit.map_or(u64::MAX, |l| l.saturating_sub(offset));
-        let take = records
-            .len()
-            .min(usize::try_from(room).unwrap_or(usize::MAX));
+        let take = super::take_within(search.limit, offset, records.len());
         for record in &records[..take] {
             outcome
                 .follow_ups
