@@ -4,9 +4,6 @@
 use super::output::{Ui, thousands};
 use super::{CliError, Outcome};
 use crate::export::{self, Format, StatusFilter};
-use crate::screen::protocol::Protocol;
-use crate::store::decisions::{self, Decisions, EffectiveRule};
-use crate::store::records::{list_sources, read_records};
 use crate::workspace::Workspace;
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,23 +63,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Jsonl => Format::Jsonl,
     };
-    let corpus = ws.corpus_dir();
-    let mut records = Vec::new();
-    for (_, path) in list_sources(&corpus)? {
-        for d in read_records(&path, |r| records.push(r))? {
-            ui.warn(&d.to_string());
-        }
-    }
-    let (events, diags) = decisions::read_all(&corpus)?;
-    for d in &diags {
-        ui.warn(&d.to_string());
-    }
-    let decided = Decisions::from_events(&events);
-    let stages = Protocol::from_config(&ws.config).stage_names();
-    let mut merged = export::merge_by_id(records);
-    for r in &mut merged {
-        r.attach(&decided, &stages, EffectiveRule::default());
-    }
+    let mut merged = super::records::unique_records(ws, ui)?;
     merged.retain(|r| filter.keeps(r));
 
     let mut bytes = Vec::new();

@@ -14,6 +14,7 @@ mod harvest_sink;
 mod import;
 mod init;
 pub mod output;
+mod records;
 mod status;
 
 use crate::workspace::{Workspace, WorkspaceError};
