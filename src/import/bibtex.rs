@@ -436,7 +436,7 @@ fn entry(line: usize, kind: String, key: String, fields: Fields) -> Entry {
     };
     if !key.is_empty() {
         e.id = Some(key.clone());
-        e.raw.insert("ID".into(), key.into());
+        e.raw.push("ID", &key);
     }
     let get = |names: &[&str]| -> Option<&str> {
         names.iter().find_map(|n| {
@@ -476,7 +476,7 @@ fn entry(line: usize, kind: String, key: String, fields: Fields) -> Entry {
     e.url = get(&["url"]).map(latex::decode_verbatim);
     e.pmid = get(&["pmid"]).map(latex::decode_verbatim);
     for (name, value) in &fields {
-        e.raw_push(name, value);
+        e.raw.push(name, value);
         match name.as_str() {
             "doi" => e.dois.push(latex::decode_verbatim(value)),
             "url" | "note" | "howpublished" | "eprint" | "unique-id" | "annote" => {
@@ -538,8 +538,8 @@ pages = {12--19}
         assert_eq!(e.venue.as_deref(), Some("Journal of Mechanics and ACM"));
         assert_eq!(e.year, Some(2020));
         assert_eq!(e.pages.as_deref(), Some("12-19"));
-        assert_eq!(e.raw["month"], "March");
-        assert_eq!(e.raw["funding_text 1"], "x");
+        assert_eq!(e.raw.get("month"), Some("March"));
+        assert_eq!(e.raw.get("funding_text 1"), Some("x"));
     }
 
     #[test]

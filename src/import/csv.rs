@@ -270,7 +270,7 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
         if value.is_empty() {
             continue;
         }
-        e.raw_push(&name, value);
+        e.raw.push(&name, value);
         if is_missing(value) {
             continue;
         }
@@ -371,7 +371,7 @@ mod tests {
         assert_eq!(e.authors[1].family.as_deref(), Some("Doe"));
         assert_eq!(e.year, Some(2001));
         assert_eq!(e.keywords, ["a", "b"]);
-        assert_eq!(e.raw["extra"], "kept");
+        assert_eq!(e.raw.get("extra"), Some("kept"));
     }
 
     #[test]

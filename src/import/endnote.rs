@@ -72,7 +72,7 @@ fn tagged_entry(line: usize, fields: &[(String, String)]) -> Entry {
         })
     };
     for (tag, value) in fields {
-        e.raw_push(tag, value);
+        e.raw.push(tag, value);
         match tag.as_str() {
             "%A" => e.authors.push(parse_name(value)),
             "%K" => e.keywords.extend(
@@ -270,7 +270,7 @@ fn xml_entry(line: usize, elements: &[(String, String)]) -> Entry {
         {
             continue; // containers: their children are kept instead
         }
-        e.raw_push(path, value);
+        e.raw.push(path, value);
         if path.ends_with("authors/author") {
             e.authors.push(parse_name(value));
         } else if path.ends_with("keywords/keyword") {

@@ -19,13 +19,14 @@ pub mod endnote;
 pub mod latex;
 pub mod names;
 pub mod nbib;
+pub mod raw;
 pub mod ris;
 pub mod screening;
 pub mod wos;
 
 use crate::model::{Author, Provenance, Record};
-use crate::text::{clean_block, clean_line, non_empty};
-use serde_json::value::RawValue;
+use crate::text::{clean_block, clean_line, clean_line_owned, non_empty};
+pub use raw::RawFields;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -181,27 +182,11 @@ pub struct Entry {
     pub dois: Vec<String>,
     /// Other values that may hold a DOI (URLs, notes, identifiers), searched after `dois`.
     pub doi_hints: Vec<String>,
-    /// The fields as read: a JSON object of field → value (or array of values).
-    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// The fields as read (the record's raw payload).
+    pub raw: RawFields,
 }
 
 impl Entry {
-    /// Adds a field to the raw payload (a repeated field becomes an array).
-    pub fn raw_push(&mut self, key: &str, value: &str) {
-        use serde_json::Value;
-        match self.raw.get_mut(key) {
-            None => {
-                self.raw
-                    .insert(key.to_string(), Value::String(value.to_string()));
-            }
-            Some(Value::Array(a)) => a.push(Value::String(value.to_string())),
-            Some(v) => {
-                let first = std::mem::take(v);
-                *v = Value::Array(vec![first, Value::String(value.to_string())]);
-            }
-        }
-    }
-
     /// Sets `slot` to `value` unless it is already set or `value` is empty.
     pub fn set(slot: &mut Option<String>, value: &str) {
         if slot.is_none() && !value.trim().is_empty() && !is_missing(value) {
@@ -339,10 +324,9 @@ impl RecordBuilder {
             .iter()
             .chain(entry.doi_hints.iter())
             .find_map(|v| doi_in(v));
-        let raw = serde_json::value::to_raw_value(&entry.raw)
-            .unwrap_or_else(|_| RawValue::from_string("{}".into()).expect("valid JSON"));
+        let raw = entry.raw.to_json();
         let mut r = Record::new(provenance, doi.as_deref(), raw);
-        let line = |v: Option<String>| v.map(|s| clean_line(&s)).and_then(non_empty);
+        let line = |v: Option<String>| v.map(clean_line_owned).and_then(non_empty);
         r.title = line(entry.title);
         r.authors = entry
             .authors
@@ -374,7 +358,7 @@ impl RecordBuilder {
                 if s.contains('\n') {
                     clean_block(&s)
                 } else {
-                    clean_line(&s)
+                    clean_line_owned(s)
                 }
             })
             .and_then(non_empty);
@@ -382,8 +366,8 @@ impl RecordBuilder {
         r.language = line(entry.language);
         r.keywords = entry
             .keywords
-            .iter()
-            .map(|k| clean_line(k))
+            .into_iter()
+            .map(clean_line_owned)
             .filter(|k| !k.is_empty())
             .collect();
         r.url = line(entry.url);
@@ -571,8 +555,8 @@ mod tests {
             issn: vec!["1234-5678 8765-4321".into()],
             ..Default::default()
         };
-        e.raw_push("TI", "x");
-        e.raw_push("TI", "y");
+        e.raw.push("TI", "x");
+        e.raw.push("TI", "y");
         let r = b.build(e);
         assert_eq!(r.title.as_deref(), Some("Café society"));
         assert_eq!(

@@ -94,7 +94,7 @@ fn entry(line: usize, fields: &[(&str, String)]) -> Entry {
     };
     let has_fau = fields.iter().any(|(t, _)| *t == "FAU");
     for (tag, value) in fields {
-        e.raw_push(tag, value);
+        e.raw.push(tag, value);
         match *tag {
             "FAU" => e.authors.push(parse_name(value)),
             "AU" if !has_fau => e.authors.push(parse_name(value)),

@@ -112,58 +112,114 @@ fn finish(line: usize, fields: &mut Fields, on: &mut dyn FnMut(Result<Entry, Dia
     on(Ok(entry(line, &taken)));
 }
 
-fn first<'a>(fields: &'a [(&str, Cow<str>)], tags: &[&str]) -> Option<&'a str> {
-    tags.iter().find_map(|t| {
-        fields
-            .iter()
-            .find(|(tag, v)| tag == t && !is_missing(v))
-            .map(|(_, v)| v.as_ref())
-    })
+/// The entry fields a record's tags fill, by index into the picks of [`entry`].
+const ID: usize = 0;
+const KIND: usize = 1;
+const TITLE: usize = 2;
+const VENUE: usize = 3;
+const VOLUME: usize = 4;
+const ISSUE: usize = 5;
+const SP: usize = 6;
+const EP: usize = 7;
+const ABSTRACT: usize = 8;
+const LANGUAGE: usize = 9;
+const URL: usize = 10;
+/// The year's tags are picked one by one: the first of them whose value holds a year wins.
+const PY: usize = 11;
+const Y1: usize = 12;
+const DA: usize = 13;
+const Y2: usize = 14;
+const PICKS: usize = 15;
+
+/// The fields `tag` can fill, each with its rank there (0 first): `TI` before `T1` for the
+/// title, `JF` before `JO` for the venue, and so on.
+fn picks(tag: &str) -> &'static [(usize, u8)] {
+    match tag {
+        "ID" => &[(ID, 0)],
+        "AN" => &[(ID, 1)],
+        "TY" => &[(KIND, 0)],
+        "TI" => &[(TITLE, 0)],
+        "T1" => &[(TITLE, 1)],
+        "CT" => &[(TITLE, 2)],
+        "BT" => &[(TITLE, 3), (VENUE, 6)],
+        "JF" => &[(VENUE, 0)],
+        "JO" => &[(VENUE, 1)],
+        "T2" => &[(VENUE, 2)],
+        "JA" => &[(VENUE, 3)],
+        "J2" => &[(VENUE, 4)],
+        "J1" => &[(VENUE, 5)],
+        "T3" => &[(VENUE, 7)],
+        "VL" => &[(VOLUME, 0)],
+        "IS" => &[(ISSUE, 0)],
+        "CP" => &[(ISSUE, 1)],
+        "SP" => &[(SP, 0)],
+        "EP" => &[(EP, 0)],
+        "AB" => &[(ABSTRACT, 0)],
+        "N2" => &[(ABSTRACT, 1)],
+        "LA" => &[(LANGUAGE, 0)],
+        "UR" => &[(URL, 0)],
+        "L2" => &[(URL, 1)],
+        "LK" => &[(URL, 2)],
+        "L1" => &[(URL, 3)],
+        "PY" => &[(PY, 0)],
+        "Y1" => &[(Y1, 0)],
+        "DA" => &[(DA, 0)],
+        "Y2" => &[(Y2, 0)],
+        _ => &[],
+    }
 }
 
-/// One record's fields (in file order) → an [`Entry`].
+/// One record's fields (in file order) → an [`Entry`], in one pass over the fields.
 fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
     let mut e = Entry {
         line,
         ..Default::default()
     };
+    // Per field of the entry: the best-ranked value so far, first in the file among equals.
+    let mut pick: [Option<(u8, &str)>; PICKS] = [None; PICKS];
+    // L3 (EBSCO's DOI field) before URLs and notes.
+    let mut l3_hints = Vec::new();
     for (tag, value) in fields {
-        e.raw_push(tag, value);
+        e.raw.push(tag, value);
         match *tag {
             "AU" | "A1" if !value.trim().is_empty() => e.authors.push(parse_name(value)),
             "KW" if !is_missing(value) => e.keywords.push(value.to_string()),
             "SN" => e.issn.push(value.to_string()),
             "DO" | "DI" => e.dois.push(value.to_string()),
-            "L3" | "UR" | "L1" | "L2" | "L4" | "LK" | "N1" | "M3" | "AN" | "ID" | "C7" => {
+            "L3" => l3_hints.push(value.to_string()),
+            "UR" | "L1" | "L2" | "L4" | "LK" | "N1" | "M3" | "AN" | "ID" | "C7" => {
                 e.doi_hints.push(value.to_string())
             }
             _ => {}
         }
+        for &(slot, rank) in picks(tag) {
+            if pick[slot].is_none_or(|(best, _)| rank < best) && !is_missing(value) {
+                pick[slot] = Some((rank, value.as_ref()));
+            }
+        }
     }
-    // L3 (EBSCO's DOI field) before URLs and notes.
-    e.doi_hints.sort_by_key(|v| {
-        !fields
-            .iter()
-            .any(|(t, x)| *t == "L3" && x.as_ref() == v.as_str())
-    });
-    e.id = first(fields, &["ID", "AN"]).map(String::from);
-    e.kind = first(fields, &["TY"]).map(String::from);
-    e.title = first(fields, &["TI", "T1", "CT", "BT"]).map(String::from);
-    e.year = ["PY", "Y1", "DA", "Y2"]
-        .iter()
-        .find_map(|t| first(fields, &[t]).and_then(year_in));
-    e.venue = first(fields, &["JF", "JO", "T2", "JA", "J2", "J1", "BT", "T3"]).map(String::from);
-    e.volume = first(fields, &["VL"]).map(String::from);
-    e.issue = first(fields, &["IS", "CP"]).map(String::from);
-    e.pages = match (first(fields, &["SP"]), first(fields, &["EP"])) {
+    l3_hints.append(&mut e.doi_hints);
+    e.doi_hints = l3_hints;
+    let get = |slot: usize| pick[slot].map(|(_, v)| v);
+    let own = |slot: usize| get(slot).map(String::from);
+    e.id = own(ID);
+    e.kind = own(KIND);
+    e.title = own(TITLE);
+    e.year = [PY, Y1, DA, Y2]
+        .into_iter()
+        .find_map(|slot| get(slot).and_then(year_in));
+    e.venue = own(VENUE);
+    e.volume = own(VOLUME);
+    e.issue = own(ISSUE);
+    e.pages = match (get(SP), get(EP)) {
         (Some(sp), Some(ep)) if sp != ep && !sp.contains('-') => Some(format!("{sp}-{ep}")),
         (Some(sp), _) => Some(sp.to_string()),
         (None, Some(ep)) => Some(ep.to_string()),
         (None, None) => None,
     };
-    e.abstract_text = first(fields, &["AB", "N2"]).map(String::from);
-    e.language = first(fields, &["LA"]).map(String::from);
-    e.url = first(fields, &["UR", "L2", "LK", "L1"]).map(String::from);
+    e.abstract_text = own(ABSTRACT);
+    e.language = own(LANGUAGE);
+    e.url = own(URL);
     e
 }
 

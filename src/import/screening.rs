@@ -50,13 +50,10 @@ fn list(value: &str, separator: &str) -> Vec<String> {
         .collect()
 }
 
-/// The strings of a raw-payload value (a string, or an array of them).
-fn strings(v: &serde_json::Value) -> Vec<&str> {
-    match v {
-        serde_json::Value::String(s) => vec![s.as_str()],
-        serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
-        _ => Vec::new(),
-    }
+/// True when `text` contains `needle` (memchr's SIMD search: this runs over every value of
+/// every imported record).
+fn has(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// The text after `marker` up to the next ` | ` section (Rayyan's notes layout).
@@ -134,31 +131,29 @@ const ASREVIEW_COLUMNS: &[&str] = &[
 /// ASReview's label: `ASReview_relevant` / `ASReview_irrelevant` in RIS notes (`N1`), or a
 /// label column (`included`, `label_included`, …) of 1 / 0 (pandas may write `1.0`). Not
 /// seen (`ASReview_not_seen`, -1, empty) is no decision. The importing reviewer decides.
-fn asreview(raw: &serde_json::Map<String, serde_json::Value>) -> Option<Carried> {
+fn asreview(raw: &super::RawFields) -> Option<Carried> {
     let decided = |decision: &str| Carried {
         decision: decision.into(),
         ..Carried::default()
     };
-    for (key, value) in raw {
-        let key = key.to_lowercase();
-        for v in strings(value) {
-            if ASREVIEW_COLUMNS.contains(&key.as_str()) {
-                match v.trim().parse::<f64>() {
-                    Ok(1.0) => return Some(decided("include")),
-                    Ok(0.0) => return Some(decided("exclude")),
-                    _ => {}
-                }
+    for (key, v) in raw.iter() {
+        let label_column = ASREVIEW_COLUMNS.iter().any(|k| key.eq_ignore_ascii_case(k));
+        if label_column {
+            match v.trim().parse::<f64>() {
+                Ok(1.0) => return Some(decided("include")),
+                Ok(0.0) => return Some(decided("exclude")),
+                _ => {}
             }
-            // Most values (abstracts) have no label: one substring search rules them out.
-            if !v.contains("ASReview_") {
-                continue;
-            }
-            for token in v.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                match token {
-                    "ASReview_relevant" => return Some(decided("include")),
-                    "ASReview_irrelevant" => return Some(decided("exclude")),
-                    _ => {}
-                }
+        }
+        // Most values (abstracts) have no label: one substring search rules them out.
+        if !has(v, "ASReview_") {
+            continue;
+        }
+        for token in v.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            match token {
+                "ASReview_relevant" => return Some(decided("include")),
+                "ASReview_irrelevant" => return Some(decided("exclude")),
+                _ => {}
             }
         }
     }
@@ -241,9 +236,9 @@ pub fn take(entry: &mut Entry) -> Vec<Carried> {
     }
     let rayyan: Vec<Carried> = entry
         .raw
-        .values()
-        .flat_map(strings)
-        .filter(|v| v.contains("RAYYAN-INCLUSION:"))
+        .iter()
+        .map(|(_, v)| v)
+        .filter(|v| has(v, "RAYYAN-INCLUSION:"))
         .flat_map(rayyan)
         .collect();
     if !rayyan.is_empty() {
@@ -252,45 +247,37 @@ pub fn take(entry: &mut Entry) -> Vec<Carried> {
     if let Some(c) = asreview(&entry.raw) {
         return vec![c];
     }
-    for (key, value) in &entry.raw {
-        let values: Vec<&str> = match value {
-            serde_json::Value::String(s) => vec![s.as_str()],
-            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
-            _ => continue,
-        };
-        let key = key.to_lowercase();
-        for v in values {
-            if let Some((k, val)) = v
-                .trim()
-                .strip_prefix("litscope:")
-                .and_then(|kv| kv.split_once('='))
-            {
-                // RIS notes: `litscope:stage=…`, `litscope:note=…`.
-                if matches!(k, "stage" | "note") {
-                    apply(&mut c, k, val);
-                }
-            } else if key == "litscope" {
-                // BibTeX: `id=…; stage=…; decision=…; reasons=a | b; tags=x | y; note=…`.
-                for part in v.split("; ") {
-                    if let Some((k, val)) = part.split_once('=') {
-                        match k.trim() {
-                            "stage" | "note" => apply(&mut c, k, val),
-                            "decision" if c.decision.is_empty() => apply(&mut c, k, val),
-                            _ => {}
-                        }
+    const COLUMNS: [&str; 6] = ["litscope", "decision", "reasons", "tags", "stage", "note"];
+    for (key, v) in entry.raw.iter() {
+        let column = COLUMNS.into_iter().find(|k| key.eq_ignore_ascii_case(k));
+        if let Some((k, val)) = v
+            .trim()
+            .strip_prefix("litscope:")
+            .and_then(|kv| kv.split_once('='))
+        {
+            // RIS notes: `litscope:stage=…`, `litscope:note=…`.
+            if matches!(k, "stage" | "note") {
+                apply(&mut c, k, val);
+            }
+        } else if column == Some("litscope") {
+            // BibTeX: `id=…; stage=…; decision=…; reasons=a | b; tags=x | y; note=…`.
+            for part in v.split("; ") {
+                if let Some((k, val)) = part.split_once('=') {
+                    match k.trim() {
+                        "stage" | "note" => apply(&mut c, k, val),
+                        "decision" if c.decision.is_empty() => apply(&mut c, k, val),
+                        _ => {}
                     }
                 }
-            } else if matches!(
-                key.as_str(),
-                "decision" | "reasons" | "tags" | "stage" | "note"
-            ) && !found
-            {
-                // CSV columns (lists joined with `; `).
-                match key.as_str() {
-                    "reasons" => c.reasons = list(v, ";"),
-                    "tags" => c.tags = list(v, ";"),
-                    k => apply(&mut c, k, v),
-                }
+            }
+        } else if let Some(column) = column
+            && !found
+        {
+            // CSV columns (lists joined with `; `).
+            match column {
+                "reasons" => c.reasons = list(v, ";"),
+                "tags" => c.tags = list(v, ";"),
+                k => apply(&mut c, k, v),
             }
         }
     }
@@ -307,7 +294,18 @@ mod tests {
     fn entry(keywords: &[&str], raw: serde_json::Value) -> Entry {
         Entry {
             keywords: keywords.iter().map(|k| k.to_string()).collect(),
-            raw: raw.as_object().cloned().unwrap_or_default(),
+            raw: {
+                let mut fields = crate::import::RawFields::default();
+                for (k, v) in raw.as_object().into_iter().flatten() {
+                    match v {
+                        serde_json::Value::Array(a) => a
+                            .iter()
+                            .for_each(|x| fields.push(k, x.as_str().unwrap_or(""))),
+                        v => fields.push(k, v.as_str().unwrap_or("")),
+                    }
+                }
+                fields
+            },
             ..Default::default()
         }
     }

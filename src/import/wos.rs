@@ -142,7 +142,7 @@ fn entry(line: usize, fields: &[(&str, String)]) -> Entry {
     };
     let has_af = fields.iter().any(|(t, _)| *t == "AF");
     for (tag, value) in fields {
-        e.raw_push(tag, value);
+        e.raw.push(tag, value);
         match *tag {
             "AF" => e.authors.push(parse_name(value)),
             "AU" if !has_af => e.authors.push(parse_name(value)),

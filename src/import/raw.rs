@@ -1,0 +1,89 @@
+//! The raw payload of an imported record: its fields exactly as the file gave them.
+//!
+//! Kept as a flat list in file order while the record is read (one push per field, no map),
+//! and stored as one JSON object of field → value, keys sorted, a repeated field as an array
+//! of its values in file order: `{"AU":["Smith, J.","Lee, K."],"TI":"…"}`. Serialised
+//! straight from the list, without building a `serde_json::Value` tree first.
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::value::RawValue;
+
+/// An entry's fields as read, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawFields(Vec<(String, String)>);
+
+impl RawFields {
+    /// Adds a field (a repeated field becomes an array in the payload).
+    pub fn push(&mut self, key: &str, value: &str) {
+        self.0.push((key.to_string(), value.to_string()));
+    }
+
+    /// Every `(field, value)` in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The first value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The payload as JSON.
+    pub fn to_json(&self) -> Box<RawValue> {
+        serde_json::value::to_raw_value(self).expect("strings always serialise")
+    }
+}
+
+/// The values of one repeated field.
+struct Values<'a>(&'a [&'a (String, String)]);
+
+impl Serialize for Values<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (_, v) in self.0 {
+            seq.serialize_element(v)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for RawFields {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut sorted: Vec<&(String, String)> = self.0.iter().collect();
+        // Stable: a repeated field's values stay in file order.
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut map = s.serialize_map(None)?;
+        for group in sorted.chunk_by(|a, b| a.0 == b.0) {
+            match group {
+                [one] => map.serialize_entry(&one.0, &one.1)?,
+                many => map.serialize_entry(&many[0].0, &Values(many))?,
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_fields_become_arrays_in_file_order_and_keys_are_sorted() {
+        let mut r = RawFields::default();
+        for (k, v) in [
+            ("TI", "T"),
+            ("AU", "b"),
+            ("KW", "\"q\"\n"),
+            ("AU", "a"),
+            ("AB", ""),
+        ] {
+            r.push(k, v);
+        }
+        assert_eq!(
+            r.to_json().get(),
+            r#"{"AB":"","AU":["b","a"],"KW":"\"q\"\n","TI":"T"}"#
+        );
+        assert_eq!(r.get("AU"), Some("b"));
+        assert_eq!(RawFields::default().to_json().get(), "{}");
+    }
+}
