@@ -3,7 +3,7 @@
 use super::output::{Format, Ui, print_json, print_text};
 use super::{CliError, Outcome};
 use crate::import::screening::Carried;
-use crate::import::{FileReport, RecordBuilder, read_file, sha256_hex};
+use crate::import::{FileReport, RecordBuilder, stream};
 use crate::model::Record;
 use crate::model::RecordId;
 use crate::store::decisions::{Action, DecisionEvent, DecisionLog};
@@ -270,14 +270,14 @@ fn read_one(
         carried: Vec::new(),
         decisions: 0,
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let survey = match stream::survey(path) {
+        Ok(s) => s,
         Err(e) => {
             result.error = Some(format!("{file}: {e}"));
             return Ok(result);
         }
     };
-    result.sha256 = sha256_hex(&bytes);
+    result.sha256 = survey.sha256.clone();
     if !done.insert((database.to_string(), result.sha256.clone())) {
         result.duplicate = true;
         return Ok(result);
@@ -299,7 +299,7 @@ fn read_one(
         }
         batch.clear();
     };
-    let report = read_file(&file, bytes, &mut builder, &mut |r| {
+    let report = stream::read_path(&file, path, &survey, &mut builder, &mut |r| {
         batch.push(r);
         if batch.len() >= 1000 {
             flush(&mut batch, &mut writer);

@@ -200,25 +200,27 @@ pub fn windows_1252(bytes: &[u8]) -> String {
 /// CRLF and lone CR → LF. Returns the text and, when anything changed, which endings were
 /// found (`CRLF`, `CR`, `mixed CRLF/CR`).
 fn normalize_line_endings(text: String) -> (String, Option<&'static str>) {
-    if !text.contains('\r') {
-        return (text, None);
+    let mut counts = (0, 0);
+    let text = convert_line_endings(text, &mut counts);
+    (text, endings_found(counts))
+}
+
+/// Which line endings were converted, from the counts of CRLF and of lone CR.
+fn endings_found((crlf, cr): (usize, usize)) -> Option<&'static str> {
+    match (crlf > 0, cr > 0) {
+        (false, false) => None,
+        (true, false) => Some("CRLF"),
+        (false, true) => Some("CR"),
+        _ => Some("mixed CRLF/CR"),
+    }
+}
+
+/// CRLF and lone CR → LF, adding to the counts of (CRLF, lone CR) found.
+fn convert_line_endings(text: String, counts: &mut (usize, usize)) -> String {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return text;
     }
     let b = text.as_bytes();
-    let (mut crlf, mut cr) = (0usize, 0usize);
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'\r' {
-            if b.get(i + 1) == Some(&b'\n') {
-                crlf += 1;
-            } else {
-                cr += 1;
-            }
-        }
-    }
-    let kind = match (crlf > 0, cr > 0) {
-        (true, false) => "CRLF",
-        (false, true) => "CR",
-        _ => "mixed CRLF/CR",
-    };
     // CR and LF are ASCII, so working on bytes keeps the UTF-8 valid.
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -226,16 +228,102 @@ fn normalize_line_endings(text: String) -> (String, Option<&'static str>) {
         if b[i] == b'\r' {
             out.push(b'\n');
             if b.get(i + 1) == Some(&b'\n') {
+                counts.0 += 1;
                 i += 1;
+            } else {
+                counts.1 += 1;
             }
         } else {
             out.push(b[i]);
         }
         i += 1;
     }
-    let out = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    (out, Some(kind))
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Decodes a file piece by piece (each piece ending at a line end, the way
+/// [`super::stream`] cuts them), giving the same text and the same report as [`decode`] of
+/// the whole file. UTF-16 files are not read this way (see [`ChunkDecoder::new`]).
+#[derive(Debug, Clone)]
+pub struct ChunkDecoder {
+    encoding: Encoding,
+    bom: bool,
+    /// The bytes are not valid UTF-8 after a BOM: invalid sequences are replaced.
+    lossy: bool,
+    /// No piece decoded yet (a BOM is only at the start).
+    first: bool,
+    endings: (usize, usize),
+    nul: bool,
+}
+
+impl ChunkDecoder {
+    /// A decoder for a file that starts with `head` (at least its first 4 KiB, or all of it)
+    /// and whose bytes are, as a whole, `valid_utf8` or not. `None` for UTF-16, whose pieces
+    /// cannot be cut at a byte the way UTF-8 and single-byte text can.
+    pub fn new(head: &[u8], valid_utf8: bool) -> Option<Self> {
+        if head.starts_with(b"\xFF\xFE")
+            || head.starts_with(b"\xFE\xFF")
+            || utf16_without_bom(head).is_some()
+        {
+            return None;
+        }
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        Some(ChunkDecoder {
+            encoding: if valid_utf8 || bom {
+                Encoding::Utf8
+            } else {
+                Encoding::Windows1252
+            },
+            bom,
+            lossy: bom && !valid_utf8,
+            first: true,
+            endings: (0, 0),
+            nul: false,
+        })
+    }
+
+    /// The text of the next piece of the file.
+    pub fn decode(&mut self, mut bytes: &[u8]) -> String {
+        if std::mem::take(&mut self.first) && self.bom {
+            bytes = &bytes[3.min(bytes.len())..];
+        }
+        let text = match self.encoding {
+            Encoding::Windows1252 => windows_1252(bytes),
+            _ => String::from_utf8_lossy(bytes).into_owned(),
+        };
+        let text = convert_line_endings(text, &mut self.endings);
+        if memchr::memchr(0, text.as_bytes()).is_some() {
+            self.nul = true;
+            return text.replace('\0', "");
+        }
+        text
+    }
+
+    /// The encoding as reported (see [`Decoded::encoding_label`]) and what was repaired, in
+    /// the words and order of [`decode`].
+    pub fn finish(self) -> (String, Vec<String>) {
+        let mut repairs = Vec::new();
+        if self.lossy {
+            repairs.push("not valid UTF-8 after its BOM: invalid bytes replaced".into());
+        }
+        if self.encoding == Encoding::Windows1252 {
+            repairs.push("decoded as windows-1252: the bytes are not valid UTF-8".into());
+        }
+        if let Some(ending) = endings_found(self.endings) {
+            repairs.push(format!("{ending} line endings converted to LF"));
+        }
+        if self.nul {
+            repairs.push("NUL characters removed".into());
+        }
+        let label = Decoded {
+            text: String::new(),
+            encoding: self.encoding,
+            bom: self.bom,
+            repairs: Vec::new(),
+        }
+        .encoding_label();
+        (label, repairs)
+    }
 }
 
 #[cfg(test)]

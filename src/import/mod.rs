@@ -22,6 +22,7 @@ pub mod nbib;
 pub mod raw;
 pub mod ris;
 pub mod screening;
+pub mod stream;
 pub mod wos;
 
 use crate::model::{Author, Provenance, Record};
@@ -618,6 +619,14 @@ pub enum ImportError {
         /// The file as named on the command line.
         file: String,
     },
+    /// The file could not be read.
+    #[error("{file}: {message}")]
+    Read {
+        /// The file as named on the command line.
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// What reading one file found (before storing).
@@ -635,15 +644,9 @@ pub struct FileReport {
     pub skipped: Vec<Diagnostic>,
 }
 
-/// SHA-256 of the file's bytes, in lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+/// Bytes in lower-case hex (a SHA-256 digest as the run log writes it).
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads one export file's bytes: decodes, detects the format, parses, and calls `on_record`
