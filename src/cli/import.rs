@@ -141,8 +141,17 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             for d in diags {
                 ui.warn(&d.to_string());
             }
-            let r = read_one(path, &database, &run_id, now, &mut done, Some(&mut writer))?;
+            let mut r = read_one(path, &database, &run_id, now, &mut done, Some(&mut writer))?;
             writer.sync()?;
+            // Records, then decisions, then the run-log line that marks the file imported: after
+            // a crash before that line the file can be imported again (its stored records are
+            // not stored twice; its decisions are recorded again, which changes no verdict).
+            r.decisions = record_decisions(
+                &corpus,
+                ws,
+                args.reviewer.clone(),
+                std::mem::take(&mut r.carried),
+            )?;
             if let Some(rep) = &r.report
                 && !r.duplicate
             {
@@ -164,13 +173,6 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                     }),
                 )?;
             }
-            let mut r = r;
-            r.decisions = record_decisions(
-                &corpus,
-                ws,
-                args.reviewer.clone(),
-                std::mem::take(&mut r.carried),
-            )?;
             results.push(r);
         }
     }
@@ -201,7 +203,9 @@ fn record_decisions(
         .first()
         .map_or("title-abstract", |s| s.name.as_str())
         .to_string();
-    let mut logs: std::collections::HashMap<String, DecisionLog> = std::collections::HashMap::new();
+    // One batch per reviewer's log: one write and one fsync, not one per decision.
+    let mut batches: std::collections::BTreeMap<String, Vec<DecisionEvent>> =
+        std::collections::BTreeMap::new();
     let now = jiff::Timestamp::now();
     for (id, c) in &carried {
         // A reviewer the file names (Rayyan) keeps their own log, under a file-safe name.
@@ -223,28 +227,28 @@ fn record_decisions(
         } else {
             importer.clone()
         };
-        let log = match logs.entry(reviewer.clone()) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(DecisionLog::open(corpus, &reviewer)?.0)
-            }
-        };
         let decision = match c.decision.as_str() {
             "include" => Action::Include,
             "exclude" => Action::Exclude,
             _ => Action::Maybe,
         };
-        log.append(&DecisionEvent {
-            id: id.clone(),
-            stage: c.stage.clone().unwrap_or_else(|| first_stage.clone()),
-            decision,
-            reasons: c.reasons.clone(),
-            tags: c.tags.clone(),
-            note: c.note.clone(),
-            reviewer: reviewer.clone(),
-            time: now,
-            tool: crate::tool_version(),
-        })?;
+        batches
+            .entry(reviewer.clone())
+            .or_default()
+            .push(DecisionEvent {
+                id: id.clone(),
+                stage: c.stage.clone().unwrap_or_else(|| first_stage.clone()),
+                decision,
+                reasons: c.reasons.clone(),
+                tags: c.tags.clone(),
+                note: c.note.clone(),
+                reviewer: reviewer.clone(),
+                time: now,
+                tool: crate::tool_version(),
+            });
+    }
+    for (reviewer, events) in &batches {
+        DecisionLog::open(corpus, reviewer)?.0.append_all(events)?;
     }
     Ok(carried.len() as u64)
 }
