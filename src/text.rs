@@ -105,8 +105,20 @@ fn decode(s: &str) -> String {
         // Plain text: keep its own paragraph breaks (blank lines, CRLF or CR).
         Cow::Borrowed(s)
     };
-    let text = strip_controls(&text, true);
+    let text: Cow<str> = if has_controls(&text) {
+        Cow::Owned(strip_controls(&text, true))
+    } else {
+        text
+    };
     nfc(&text).into_owned()
+}
+
+/// True when [`strip_controls`] (keeping line breaks) would change `s`: a control character
+/// other than `\n` (tabs and CR included), DEL, or a bidi override.
+fn has_controls(s: &str) -> bool {
+    s.bytes().fold(false, |acc, c| {
+        acc | ((c < 0x20) & (c != b'\n')) | (c == 0x7f)
+    }) || non_ascii_runs(s).any(|run| run.chars().any(is_control_like))
 }
 
 /// Unicode NFC, without allocating when the text already is NFC.
@@ -315,32 +327,34 @@ fn strip_controls(s: &str, keep_breaks: bool) -> String {
 /// and trims the ends.
 fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    if s.is_ascii() {
-        // The usual case: ASCII whitespace is the only whitespace there, found bytewise.
-        let words = s
-            .as_bytes()
-            .split(|&c| c.is_ascii_whitespace() || c == 0x0b)
-            .scan(0, |at, w| {
-                let start = *at;
-                *at += w.len() + 1;
-                Some(&s[start..start + w.len()])
-            });
-        for word in words.filter(|w| !w.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
+    let b = s.as_bytes();
+    // Byte by byte, decoding a character only where a non-ASCII one starts.
+    let (mut i, mut word) = (0, None);
+    while i < b.len() {
+        let (space, len) = if b[i].is_ascii() {
+            (b[i].is_ascii_whitespace() || b[i] == 0x0b, 1)
+        } else {
+            let c = s[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word) {
+            (false, None) => word = Some(i),
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+                word = None;
             }
-            out.push_str(word);
+            _ => {}
         }
-        return out;
+        i += len;
     }
-    for word in s.split(|c: char| c.is_whitespace()) {
-        if word.is_empty() {
-            continue;
-        }
+    if let Some(start) = word {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -576,6 +590,14 @@ mod tests {
             let s: String = (0..rng.usize(0..12))
                 .map(|_| pieces[rng.usize(..pieces.len())])
                 .collect();
+            let words: Vec<&str> = s
+                .split(char::is_whitespace)
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(collapse_whitespace(&s), words.join(" "), "{s:?}");
+            if !has_controls(&s) {
+                assert_eq!(strip_controls(&s, true), s, "{s:?}");
+            }
             let full = collapse_whitespace(&decode(&s));
             assert_eq!(clean_line(&s), full, "{s:?}");
             if is_clean_line(&s) {

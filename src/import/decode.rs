@@ -289,7 +289,11 @@ impl ChunkDecoder {
         }
         let text = match self.encoding {
             Encoding::Windows1252 => windows_1252(bytes),
-            _ => String::from_utf8_lossy(bytes).into_owned(),
+            // Checking is much faster than the lossy decoder, and almost every file is valid.
+            _ => match std::str::from_utf8(bytes) {
+                Ok(s) => s.to_string(),
+                Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+            },
         };
         let text = convert_line_endings(text, &mut self.endings);
         if memchr::memchr(0, text.as_bytes()).is_some() {

@@ -40,12 +40,25 @@ pub fn is_tag_line(line: &str) -> Option<(&str, &str)> {
     Some((&line[..2], rest.trim()))
 }
 
+/// The lines of `text` as [`str::lines`] gives them (the last one without its `\n`), found
+/// with memchr's SIMD search: this is the innermost loop of a large import.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        let end = ends.next().or((start < text.len()).then_some(text.len()))?;
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
 /// Parses RIS text, calling `on` per record.
 pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     let mut fields: Fields = Vec::new();
     let mut start = 0usize;
     let mut open = false;
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lines(text).enumerate() {
         let line = line.trim_end();
         // A bare `ER` (no dash) also ends a record.
         let tag = if line == "ER" {
@@ -294,6 +307,17 @@ mod tests {
         }
         let (_, d) = parse_all("TY  - JOUR\nTI  - a\nER  - \n\nTY  - JOUR\nER  - \n");
         assert_eq!(d[0].line, 5);
+    }
+
+    #[test]
+    fn lines_are_split_like_str_lines() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n\n", "\n\nx\n"] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -50,11 +50,16 @@ fn list(value: &str, separator: &str) -> Vec<String> {
         .collect()
 }
 
-/// True when `text` contains `needle` (memchr's SIMD search: this runs over every value of
-/// every imported record).
-fn has(text: &str, needle: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+/// True when `text` contains `needle` (memchr's SIMD search, built once per needle: this
+/// runs over every value of every imported record).
+fn has(text: &str, needle: &'static memchr::memmem::Finder<'static>) -> bool {
+    needle.find(text.as_bytes()).is_some()
 }
+
+static RAYYAN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("RAYYAN-INCLUSION:"));
+static ASREVIEW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("ASReview_"));
 
 /// The text after `marker` up to the next ` | ` section (Rayyan's notes layout).
 fn section<'a>(notes: &'a str, marker: &str) -> Option<&'a str> {
@@ -146,7 +151,7 @@ fn asreview(raw: &super::RawFields) -> Option<Carried> {
             }
         }
         // Most values (abstracts) have no label: one substring search rules them out.
-        if !has(v, "ASReview_") {
+        if !has(v, &ASREVIEW) {
             continue;
         }
         for token in v.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
@@ -238,7 +243,7 @@ pub fn take(entry: &mut Entry) -> Vec<Carried> {
         .raw
         .iter()
         .map(|(_, v)| v)
-        .filter(|v| has(v, "RAYYAN-INCLUSION:"))
+        .filter(|v| has(v, &RAYYAN))
         .flat_map(rayyan)
         .collect();
     if !rayyan.is_empty() {
