@@ -7,6 +7,7 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::value::RawValue;
+use std::cmp::Ordering;
 
 /// An entry's fields as read, in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,9 +50,28 @@ impl Serialize for Values<'_> {
 
 impl Serialize for RawFields {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut sorted: Vec<&(String, String)> = self.0.iter().collect();
-        // Stable: a repeated field's values stay in file order.
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        // By key, then file order (a repeated field's values stay in order). Keys are short:
+        // their first 8 bytes as one number (and the length) settle almost every comparison.
+        let rank = |k: &str| {
+            let mut p = [0u8; 8];
+            let n = k.len().min(8);
+            p[..n].copy_from_slice(&k.as_bytes()[..n]);
+            (u64::from_be_bytes(p), k.len().min(9))
+        };
+        let mut sorted: Vec<(usize, &(String, String))> = self.0.iter().enumerate().collect();
+        sorted.sort_unstable_by(|(i, a), (j, b)| {
+            let (ra, rb) = (rank(&a.0), rank(&b.0));
+            ra.cmp(&rb)
+                .then_with(|| {
+                    if ra.1 > 8 {
+                        a.0.cmp(&b.0)
+                    } else {
+                        Ordering::Equal
+                    }
+                })
+                .then(i.cmp(j))
+        });
+        let sorted: Vec<&(String, String)> = sorted.into_iter().map(|(_, f)| f).collect();
         let mut map = s.serialize_map(None)?;
         for group in sorted.chunk_by(|a, b| a.0 == b.0) {
             match group {
@@ -76,12 +96,16 @@ mod tests {
             ("KW", "\"q\"\n"),
             ("AU", "a"),
             ("AB", ""),
+            ("funding_text 2", "y"),
+            ("funding_text 1", "x"),
+            ("AB\u{0}", "z"),
+            ("funding_text 1", "x2"),
         ] {
             r.push(k, v);
         }
         assert_eq!(
             r.to_json().get(),
-            r#"{"AB":"","AU":["b","a"],"KW":"\"q\"\n","TI":"T"}"#
+            r#"{"AB":"","AB\u0000":"z","AU":["b","a"],"KW":"\"q\"\n","TI":"T","funding_text 1":["x","x2"],"funding_text 2":"y"}"#
         );
         assert_eq!(r.get("AU"), Some("b"));
         assert_eq!(RawFields::default().to_json().get(), "{}");
