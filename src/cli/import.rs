@@ -28,7 +28,9 @@ use std::path::{Path, PathBuf};
   litscope import scopus.ris --name scopus
   litscope import pubmed-result.nbib savedrecs.txt
   litscope import *.bib --name zotero --strict
-  litscope import export.csv --format json | jq .imported")]
+  litscope import export.csv --format json | jq .imported
+  litscope import included_ta.csv --name covidence --decision include
+  litscope import excluded_ft.csv --name covidence --decision exclude --stage full-text --reason 3")]
 pub struct Args {
     /// Export files to import
     #[arg(value_name = "FILE", required = true)]
@@ -43,9 +45,68 @@ pub struct Args {
     /// Reviewer the decisions carried by the files are recorded for [default: as `decide`]
     #[arg(long, value_name = "NAME")]
     reviewer: Option<String>,
+    /// Record this decision on every record of the files: for a tool's export of one list
+    /// (Covidence's included, excluded or irrelevant studies)
+    #[arg(long, value_enum, value_name = "DECISION")]
+    decision: Option<FileDecision>,
+    /// Stage of --decision [default: the first stage, title-abstract]
+    #[arg(long, value_name = "STAGE", requires = "decision")]
+    stage: Option<String>,
+    /// Exclusion reason of --decision exclude: its number at the stage or its exact text
+    #[arg(long, value_name = "R", requires = "decision")]
+    reason: Vec<String>,
+    /// Codebook tag for every record: its number or exact text (repeatable; with --decision)
+    #[arg(long, value_name = "T", requires = "decision")]
+    tag: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// A decision `--decision` records for every record of a file.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FileDecision {
+    Include,
+    Exclude,
+    Maybe,
+}
+
+impl FileDecision {
+    fn action(self) -> Action {
+        match self {
+            FileDecision::Include => Action::Include,
+            FileDecision::Exclude => Action::Exclude,
+            FileDecision::Maybe => Action::Maybe,
+        }
+    }
+}
+
+/// `--decision`, `--stage`, `--reason` and `--tag`, checked against the protocol like
+/// `decide`'s (exit 2 when they do not fit): the decision every record of the files carries.
+fn file_decision(args: &Args, ws: &Workspace) -> Result<Option<Carried>, CliError> {
+    let Some(decision) = args.decision else {
+        return Ok(None);
+    };
+    let protocol = crate::screen::protocol::Protocol::from_config(&ws.config);
+    let stage = match &args.stage {
+        Some(s) => s.clone(),
+        None => protocol.stage_names().first().cloned().unwrap_or_default(),
+    };
+    let (reasons, tags) = protocol
+        .resolve(&stage, decision.action(), &args.reason, &args.tag)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    Ok(Some(Carried {
+        decision: decision
+            .action()
+            .verdict()
+            .map_or("maybe", |v| v.as_str())
+            .into(),
+        stage: Some(stage),
+        reasons,
+        tags,
+        note: None,
+        reviewer: None,
+    }))
 }
 
 /// `Scopus Export (2).ris` → `scopus-export-2`.
@@ -90,6 +151,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         }
         Ok(name)
     };
+    let decision = file_decision(&args, ws)?;
     let corpus = ws.corpus_dir();
     let _lock = crate::store::lock::lock(&corpus)?;
     let (log, diags) = runlog::read(&corpus)?;
@@ -121,6 +183,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                 now,
                 &mut done.clone(),
                 None,
+                None,
             )?;
             any_skip |=
                 r.report.as_ref().is_some_and(|r| !r.skipped.is_empty()) || r.error.is_some();
@@ -141,7 +204,15 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             for d in diags {
                 ui.warn(&d.to_string());
             }
-            let mut r = read_one(path, &database, &run_id, now, &mut done, Some(&mut writer))?;
+            let mut r = read_one(
+                path,
+                &database,
+                &run_id,
+                now,
+                &mut done,
+                Some(&mut writer),
+                decision.as_ref(),
+            )?;
             writer.sync()?;
             // Records, then decisions, then the run-log line that marks the file imported: after
             // a crash before that line the file can be imported again (its stored records are
@@ -253,7 +324,8 @@ fn record_decisions(
     Ok(carried.len() as u64)
 }
 
-/// Reads one file; stores its records when a writer is given.
+/// Reads one file; stores its records when a writer is given. With `decision`, every record
+/// read carries it too (after the decisions the file itself carries).
 fn read_one(
     path: &Path,
     database: &str,
@@ -261,6 +333,7 @@ fn read_one(
     now: jiff::Timestamp,
     done: &mut HashSet<(String, String)>,
     mut writer: Option<&mut SourceWriter>,
+    decision: Option<&Carried>,
 ) -> Result<FileResult, CliError> {
     let file = path.display().to_string();
     let mut result = FileResult {
@@ -303,7 +376,11 @@ fn read_one(
         }
         batch.clear();
     };
+    let mut decided: Vec<RecordId> = Vec::new();
     let report = stream::read_path(&file, path, &survey, &mut builder, &mut |r| {
+        if decision.is_some() {
+            decided.push(r.id.clone());
+        }
         batch.push(r);
         if batch.len() >= 1000 {
             flush(&mut batch, &mut writer);
@@ -311,6 +388,11 @@ fn read_one(
     });
     flush(&mut batch, &mut writer);
     result.carried = builder.take_carried();
+    if let Some(d) = decision {
+        result
+            .carried
+            .extend(decided.into_iter().map(|id| (id, d.clone())));
+    }
     if let Some(e) = store_error {
         return Err(e.into());
     }
@@ -431,7 +513,57 @@ fn report(
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn the_file_decision_is_checked_and_resolved_like_decides() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(&dir.path().join("ws")).unwrap();
+        let decision = |extra: &[&str]| {
+            let argv = [&["import", "f.csv"][..], extra].concat();
+            file_decision(&Cli::try_parse_from(argv).unwrap().args, &ws)
+        };
+        assert_eq!(decision(&[]).unwrap(), None);
+        let c = decision(&["--decision", "exclude", "--reason", "2", "--tag", "theme B"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                c.decision.as_str(),
+                c.stage.as_deref(),
+                &c.reasons[..],
+                &c.tags[..]
+            ),
+            (
+                "exclude",
+                Some("title-abstract"),
+                &["wrong setting".to_string()][..],
+                &["theme B".to_string()][..]
+            )
+        );
+        let c = decision(&["--decision", "maybe", "--stage", "full-text"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (c.decision.as_str(), c.stage.as_deref()),
+            ("maybe", Some("full-text"))
+        );
+        for bad in [
+            &["--decision", "include", "--reason", "1"][..],
+            &["--decision", "include", "--stage", "nope"],
+            &["--decision", "exclude", "--reason", "9"],
+        ] {
+            assert!(matches!(decision(bad), Err(CliError::Usage(_))), "{bad:?}");
+        }
+        assert!(Cli::try_parse_from(["import", "f.csv", "--reason", "1"]).is_err());
+    }
 
     #[test]
     fn default_database_names() {

@@ -1058,3 +1058,125 @@ TY  - JOUR\r\nTI  - Ikke sett\r\nAU  - Dahl, Per\r\nPY  - 2020\r\nDO  - 10.5555/
         "{status}"
     );
 }
+
+/// Covidence exports one file per list: `--decision` (with `--stage`, `--reason`, `--tag`)
+/// says what every record of the file was decided, checked against the protocol like
+/// `decide`; it works for any format.
+#[test]
+fn a_files_records_carry_the_decision_given_on_the_command_line() {
+    let ws = TestWorkspace::new();
+    let included = ws.root.join("included_ta.csv");
+    std::fs::write(
+        &included,
+        "Title,Authors,Abstract,Published Year,Journal,DOI,Covidence #\n\
+\"Tildeling av helse- og omsorgstjenester\",\"Økland, Åse\",\"Kommunal tildeling.\",2021,Tidsskrift,10.5555/cov.1,#11\n\
+\"Vedtak om sykehjemsplass\",\"Berg, Ola; Dahl, Per\",,2019,Tidsskrift,10.5555/cov.2,#12\n",
+    )
+    .unwrap();
+    let excluded = ws.root.join("excluded_ft.ris");
+    std::fs::write(
+        &excluded,
+        "TY  - JOUR\nTI  - Sykehusfinansiering\nAU  - Lie, Kari\nPY  - 2018\nDO  - 10.5555/cov.3\nER  - \n",
+    )
+    .unwrap();
+
+    // Wrong uses are refused with exit 2 before anything is stored.
+    for bad in [
+        &["--decision", "include", "--stage", "abstract-only"][..],
+        &["--decision", "include", "--reason", "1"],
+        &["--decision", "exclude", "--reason", "no such reason"],
+        &["--decision", "maybe", "--tag", "no such tag"],
+        &["--stage", "full-text"],
+        &["--decision", "undo"],
+    ] {
+        let mut args = vec!["import", included.to_str().unwrap(), "--name", "covidence"];
+        args.extend_from_slice(bad);
+        let out = ws.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+        assert!(
+            !ws.root.join("corpus/records/covidence.jsonl").exists(),
+            "{bad:?}"
+        );
+        assert!(ws.runlog().is_empty(), "{bad:?}");
+    }
+
+    let (json, out) = ws.json(&[
+        "import",
+        included.to_str().unwrap(),
+        "--name",
+        "covidence",
+        "--decision",
+        "include",
+        "--tag",
+        "1",
+        "--reviewer",
+        "kari",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (
+            json["imported"].as_u64(),
+            json["files"][0]["decisions"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    let (json, out) = ws.json(&[
+        "import",
+        excluded.to_str().unwrap(),
+        "--name",
+        "covidence",
+        "--decision",
+        "exclude",
+        "--stage",
+        "full-text",
+        "--reason",
+        "3",
+        "--reviewer",
+        "kari",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["files"][0]["decisions"], 1);
+
+    let kari = crate::common::read_jsonl(&ws.root.join("corpus/decisions/kari.jsonl"));
+    let got: Vec<(&str, &str, Value, Value)> = kari
+        .iter()
+        .map(|d| {
+            (
+                d["stage"].as_str().unwrap(),
+                d["decision"].as_str().unwrap(),
+                d["reasons"].clone(),
+                d["tags"].clone(),
+            )
+        })
+        .collect();
+    // `litscope init`'s protocol: full-text reason 3 is "wrong focus", tag 1 "theme A".
+    let (full_text_reason_3, first_tag) = ("wrong focus", "theme A");
+    assert_eq!(
+        got,
+        [
+            (
+                "title-abstract",
+                "include",
+                serde_json::json!([]),
+                serde_json::json!([first_tag])
+            ),
+            (
+                "title-abstract",
+                "include",
+                serde_json::json!([]),
+                serde_json::json!([first_tag])
+            ),
+            (
+                "full-text",
+                "exclude",
+                serde_json::json!([full_text_reason_3]),
+                serde_json::json!([])
+            ),
+        ]
+    );
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(
+        status["screening"]["title-abstract"]["include"], 2,
+        "{status}"
+    );
+}
