@@ -68,10 +68,14 @@ pub fn entry(r: &ExportRecord) -> Vec<u8> {
         }
     }
     if let Some(p) = &rec.pages {
-        let (sp, ep) = split_pages(p);
-        line(&mut out, "SP", sp);
-        if let Some(ep) = ep {
-            line(&mut out, "EP", ep);
+        match split_pages(p) {
+            // `3525-3525` split in two reads back as `3525`: keep it whole.
+            (sp, Some(ep)) if sp != ep => {
+                line(&mut out, "SP", sp);
+                line(&mut out, "EP", ep);
+            }
+            (sp, None) => line(&mut out, "SP", sp),
+            _ => line(&mut out, "SP", p),
         }
     }
     for s in &rec.issn {

@@ -248,6 +248,18 @@ fn authors(value: &str, springer: bool) -> Vec<Author> {
     }
 }
 
+/// A record given as named fields (a JSON object's keys and values) → an [`Entry`], read
+/// like a CSV row under that header.
+pub(super) fn entry_from_fields(line: usize, names: &[String], fields: Vec<String>) -> Entry {
+    let cols: Vec<Col> = names.iter().map(|n| column(n)).collect();
+    let row = Row {
+        line,
+        fields,
+        unclosed: false,
+    };
+    entry(row, names, &cols, false)
+}
+
 fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
     let mut e = Entry {
         line: row.line,

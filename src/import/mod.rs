@@ -16,6 +16,7 @@ pub mod bibtex;
 pub mod csv;
 pub mod decode;
 pub mod endnote;
+pub mod jsonl;
 pub mod latex;
 pub mod names;
 pub mod nbib;
@@ -48,10 +49,12 @@ pub enum Format {
     EndnoteXml,
     /// EndNote tagged (`%A`, `%T`).
     Enw,
+    /// JSON Lines: one object per record (`litscope export --format jsonl`).
+    Jsonl,
 }
 
 impl Format {
-    /// `ris`, `bibtex`, `nbib`, `wos`, `csv`, `endnote-xml` or `enw`.
+    /// `ris`, `bibtex`, `nbib`, `wos`, `csv`, `endnote-xml`, `enw` or `jsonl`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Ris => "ris",
@@ -61,6 +64,7 @@ impl Format {
             Format::Csv => "csv",
             Format::EndnoteXml => "endnote-xml",
             Format::Enw => "enw",
+            Format::Jsonl => "jsonl",
         }
     }
 }
@@ -109,6 +113,9 @@ pub fn detect(text: &str) -> Option<Format> {
             continue; // BibTeX comment lines before the first entry
         }
         if first_data_line.is_none() {
+            if jsonl::is_object_line(t) {
+                return Some(Format::Jsonl);
+            }
             first_data_line = Some(t);
         }
     }
@@ -392,6 +399,7 @@ pub fn parse(format: Format, text: &str, on: &mut dyn FnMut(Result<Entry, Diagno
         Format::Csv => csv::parse(text, on),
         Format::EndnoteXml => endnote::parse_xml(text, on),
         Format::Enw => endnote::parse_tagged(text, on),
+        Format::Jsonl => jsonl::parse(text, on),
     }
 }
 
@@ -431,6 +439,8 @@ mod tests {
                 Some(Format::EndnoteXml),
             ),
             ("id,title,year\n1,a,2000\n", Some(Format::Csv)),
+            ("{\"id\":\"x\",\"title\":\"a, b\"}\n", Some(Format::Jsonl)),
+            ("{not json, but a header}\n", Some(Format::Csv)),
             ("just words\n", None),
             ("", None),
         ];
@@ -506,6 +516,7 @@ mod tests {
                     Format::Csv,
                     Format::EndnoteXml,
                     Format::Enw,
+                    Format::Jsonl,
                 ] {
                     let mut b = RecordBuilder::new("db", "run", "00", jiff::Timestamp::UNIX_EPOCH);
                     parse(format, &text, &mut |r| {
@@ -613,7 +624,7 @@ pub(crate) fn excerpt(s: &str) -> String {
 pub enum ImportError {
     /// No known format fits the content.
     #[error(
-        "{file}: not a recognised export format (RIS, BibTeX, MEDLINE, Web of Science, CSV, EndNote tagged or XML)"
+        "{file}: not a recognised export format (RIS, BibTeX, MEDLINE, Web of Science, CSV, JSON Lines, EndNote tagged or XML)"
     )]
     UnknownFormat {
         /// The file as named on the command line.

@@ -1,0 +1,121 @@
+//! JSON Lines: one JSON object per line, as `litscope export --format jsonl` writes it (and
+//! other tools that write records as objects). Keys are read like CSV columns (the same
+//! names, see [`super::csv`]); arrays of strings are lists (`authors`, `keywords`, `tags`),
+//! and the export's `screening` array (every stage's decision) comes back as the
+//! `litscope:screened=` items the other formats carry, so export → import keeps it.
+
+use super::{Diagnostic, Entry};
+use serde_json::{Map, Value};
+
+/// True when `line` is a JSON object (the first record line of a JSON Lines file).
+pub fn is_object_line(line: &str) -> bool {
+    line.trim_start().starts_with('{') && serde_json::from_str::<Map<String, Value>>(line).is_ok()
+}
+
+/// Parses JSON Lines text, calling `on` per object (or per line that is not one).
+pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Map<String, Value>>(line) {
+            Ok(object) => on(Ok(entry(i + 1, object))),
+            Err(e) => on(Err(Diagnostic {
+                line: i + 1,
+                reason: format!("not a JSON object ({e}): skipped"),
+            })),
+        }
+    }
+}
+
+/// A value as a CSV cell: lists joined with `; `, numbers and booleans as written.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(cell)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// The export's `screening` objects as `litscope:screened=STAGE|DECISION|R+R|T+T|NOTE` items.
+fn screened_items(value: &Value) -> Vec<String> {
+    let text = |v: &Value| {
+        v.as_str()
+            .map(crate::export::encode_item)
+            .unwrap_or_default()
+    };
+    let list = |v: &Value| {
+        v.as_array()
+            .map(|a| a.iter().map(text).collect::<Vec<_>>().join("+"))
+            .unwrap_or_default()
+    };
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|h| h.is_object())
+        .map(|h| {
+            format!(
+                "litscope:screened={}|{}|{}|{}|{}",
+                text(&h["stage"]),
+                text(&h["decision"]),
+                list(&h["reasons"]),
+                list(&h["tags"]),
+                text(&h["note"])
+            )
+        })
+        .collect()
+}
+
+fn entry(line: usize, object: Map<String, Value>) -> Entry {
+    let mut names = Vec::with_capacity(object.len());
+    let mut values = Vec::with_capacity(object.len());
+    let mut items = Vec::new();
+    for (key, value) in &object {
+        if key == "screening" {
+            items = screened_items(value);
+            continue;
+        }
+        names.push(key.clone());
+        values.push(cell(value));
+    }
+    let mut e = super::csv::entry_from_fields(line, &names, values);
+    e.keywords.extend(items);
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_are_read_like_csv_rows_and_bad_lines_are_skipped() {
+        let text = "{\"id\":\"abc\",\"title\":\"Tildeling\",\"authors\":[\"Økland, Åse\",\"Berg, Ola\"],\"year\":2021,\"doi\":\"10.5555/x\",\"keywords\":[\"a\",\"b\"],\"screening\":[{\"stage\":\"title-abstract\",\"decision\":\"exclude\",\"reasons\":[\"wrong | setting\"],\"tags\":[],\"note\":null}]}\n\n[1,2]\n{\"title\":\"Two\"}\n";
+        let (ok, bad) = crate::import::parse_all(crate::import::Format::Jsonl, text);
+        assert_eq!(ok.len(), 2);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 3);
+        let e = &ok[0];
+        assert_eq!(e.title.as_deref(), Some("Tildeling"));
+        assert_eq!(e.year, Some(2021));
+        assert_eq!(e.authors.len(), 2);
+        assert_eq!(e.authors[1].family.as_deref(), Some("Berg"));
+        assert_eq!(
+            e.keywords,
+            [
+                "a",
+                "b",
+                "litscope:screened=title-abstract|exclude|wrong %7C setting||"
+            ]
+        );
+        assert_eq!(ok[1].line, 4);
+        assert!(is_object_line("{\"a\": 1}"));
+        assert!(!is_object_line("{not json"));
+    }
+}
