@@ -1,7 +1,8 @@
 //! RIS (`TY  - JOUR` … `ER  - `), as written by EndNote, Zotero, Mendeley, Scopus, Web of
 //! Science, Ovid, EBSCO, JSTOR, Embase, PubMed and Rayyan.
 //!
-//! Tolerated: every tag variant (`TI`/`T1`, `AU`/`A1`, `PY`/`Y1`/`DA`, `JO`/`JF`/`JA`/`T2`,
+//! Tolerated: every tag variant (`TI`/`T1`, `AU`/`A1` (and `A2`/`ED` editors when there is
+//! no author), `PY`/`Y1`/`DA`, `JO`/`JF`/`JA`/`T2`,
 //! `AB`/`N2`, `DO` or a DOI only in `L3`, `UR` or `N1`), tags with one space or none after the
 //! dash, untagged continuation lines (a keyword per line after a single `KW`), blank lines
 //! inside records, a missing `ER` (the next `TY` closes the record, and so does the end of
@@ -192,10 +193,14 @@ fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
     let mut pick: [Option<(u8, &str)>; PICKS] = [None; PICKS];
     // L3 (EBSCO's DOI field) before URLs and notes.
     let mut l3_hints = Vec::new();
+    // Secondary authors (`A2`, `ED`: editors) stand in when there is no author at all (an
+    // edited book).
+    let mut editors = Vec::new();
     for (tag, value) in fields {
         e.raw.push(tag, value);
         match *tag {
             "AU" | "A1" if !value.trim().is_empty() => e.authors.push(parse_name(value)),
+            "A2" | "ED" if !value.trim().is_empty() => editors.push(parse_name(value)),
             "KW" if !is_missing(value) => e.keywords.push(value.to_string()),
             "SN" => e.issn.push(value.to_string()),
             "DO" | "DI" => e.dois.push(value.to_string()),
@@ -210,6 +215,9 @@ fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
                 pick[slot] = Some((rank, value.as_ref()));
             }
         }
+    }
+    if e.authors.is_empty() {
+        e.authors = editors;
     }
     l3_hints.append(&mut e.doi_hints);
     e.doi_hints = l3_hints;
@@ -307,6 +315,21 @@ mod tests {
         }
         let (_, d) = parse_all("TY  - JOUR\nTI  - a\nER  - \n\nTY  - JOUR\nER  - \n");
         assert_eq!(d[0].line, 5);
+    }
+
+    #[test]
+    fn editors_stand_in_only_when_there_is_no_author() {
+        let (e, _) = parse_all(
+            "TY  - EDBOOK\nTI  - a\nA2  - Lie, Kari\nED  - Berg, Ola\nER  -\nTY  - CHAP\nTI  - b\nAU  - Dahl, Per\nA2  - Lie, Kari\nER  -\n",
+        );
+        let families = |i: usize| -> Vec<_> {
+            e[i].authors
+                .iter()
+                .map(|a| a.family.clone().unwrap())
+                .collect()
+        };
+        assert_eq!(families(0), ["Lie", "Berg"]);
+        assert_eq!(families(1), ["Dahl"]);
     }
 
     #[test]
