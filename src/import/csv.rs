@@ -207,7 +207,17 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
             }));
             continue;
         }
-        on(Ok(entry(row, &names, &cols, springer)));
+        let fields = row.fields.len();
+        let mut e = entry(row, &names, &cols, springer);
+        if fields < names.len() {
+            e.repairs
+                .push("CSV rows with fewer fields than the header (the missing ones left empty)");
+        } else if fields > names.len() {
+            e.repairs.push(
+                "CSV rows with more fields than the header (the extra ones kept as column N)",
+            );
+        }
+        on(Ok(e));
     }
 }
 
@@ -405,6 +415,13 @@ mod tests {
         }
         let (e, _) = parse_all("title,abstract\n\"multi\nline\",\"x\"\n\nc,d\n");
         assert_eq!(e[1].line, 5);
+        assert!(e.iter().all(|e| e.repairs.is_empty()));
+        // Rows with more or fewer fields than the header are repairs the summary counts.
+        let (e, _) = parse_all("title,year\na,2000,extra,fields\nb\nc,2001\n");
+        let repairs: Vec<usize> = e.iter().map(|e| e.repairs.len()).collect();
+        assert_eq!(repairs, [1, 1, 0]);
+        assert!(e[0].repairs[0].contains("more fields"));
+        assert!(e[1].repairs[0].contains("fewer fields"));
     }
 
     #[test]

@@ -192,6 +192,27 @@ pub struct Entry {
     pub doi_hints: Vec<String>,
     /// The fields as read (the record's raw payload).
     pub raw: RawFields,
+    /// What the parser repaired to read it (`CSV row with fewer fields than the header`),
+    /// counted in the file's summary.
+    pub repairs: Vec<&'static str>,
+}
+
+/// The repairs of a file's entries, counted: `CSV rows with fewer fields than the header: 3`.
+#[derive(Debug, Default)]
+pub(crate) struct RepairCount(std::collections::BTreeMap<&'static str, u64>);
+
+impl RepairCount {
+    /// Counts the repairs of one entry.
+    pub(crate) fn add(&mut self, entry: &Entry) {
+        for what in &entry.repairs {
+            *self.0.entry(what).or_default() += 1;
+        }
+    }
+
+    /// One line per kind of repair, with its count.
+    pub(crate) fn lines(self) -> impl Iterator<Item = String> {
+        self.0.into_iter().map(|(what, n)| format!("{what}: {n}"))
+    }
 }
 
 impl Entry {
@@ -679,12 +700,17 @@ pub fn read_file(
         read: 0,
         skipped: Vec::new(),
     };
+    let mut repaired = RepairCount::default();
     parse(format, &decoded.text, &mut |r| {
         report.read += 1;
         match r {
-            Ok(entry) => on_record(builder.build(entry)),
+            Ok(entry) => {
+                repaired.add(&entry);
+                on_record(builder.build(entry))
+            }
             Err(d) => report.skipped.push(d),
         }
     });
+    report.repairs.extend(repaired.lines());
     Ok(report)
 }

@@ -70,7 +70,7 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
         match tag {
             Some(("TY", value)) => {
                 if open {
-                    finish(start, &mut fields, on);
+                    finish(start, &mut fields, false, on);
                 }
                 open = true;
                 start = i + 1;
@@ -78,7 +78,7 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
             }
             Some(("ER", _)) => {
                 if open {
-                    finish(start, &mut fields, on);
+                    finish(start, &mut fields, true, on);
                     open = false;
                 }
             }
@@ -110,11 +110,17 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
         }
     }
     if open {
-        finish(start, &mut fields, on);
+        finish(start, &mut fields, false, on);
     }
 }
 
-fn finish(line: usize, fields: &mut Fields, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+/// Hands on the record whose fields were gathered; `closed` when an `ER` line ended it.
+fn finish(
+    line: usize,
+    fields: &mut Fields,
+    closed: bool,
+    on: &mut dyn FnMut(Result<Entry, Diagnostic>),
+) {
     let taken = std::mem::take(fields);
     if taken.iter().all(|(tag, v)| *tag == "TY" || v.is_empty()) {
         on(Err(Diagnostic {
@@ -123,7 +129,12 @@ fn finish(line: usize, fields: &mut Fields, on: &mut dyn FnMut(Result<Entry, Dia
         }));
         return;
     }
-    on(Ok(entry(line, &taken)));
+    let mut e = entry(line, &taken);
+    if !closed {
+        e.repairs
+            .push("RIS records without an ER line (ended by the next TY or the end)");
+    }
+    on(Ok(e));
 }
 
 /// The entry fields a record's tags fill, by index into the picks of [`entry`].
@@ -315,6 +326,11 @@ mod tests {
         }
         let (_, d) = parse_all("TY  - JOUR\nTI  - a\nER  - \n\nTY  - JOUR\nER  - \n");
         assert_eq!(d[0].line, 5);
+        // A missing ER is a repair the summary counts.
+        let (e, _) =
+            parse_all("TY  - JOUR\nTI  - a\nTY  - JOUR\nTI  - b\nER  -\nTY  - JOUR\nTI  - c\n");
+        let missing: Vec<bool> = e.iter().map(|e| !e.repairs.is_empty()).collect();
+        assert_eq!(missing, [true, false, true]);
     }
 
     #[test]

@@ -162,6 +162,7 @@ fn read_in_blocks(
     let mut read = 0u64;
     let mut skipped: Vec<Diagnostic> = Vec::new();
     let mut lines_before = 0usize;
+    let mut repaired = super::RepairCount::default();
     // Lines ending before this offset of `pending` are known not to close a record.
     let mut scanned = 0;
     while !(at_end && pending.is_empty()) {
@@ -180,6 +181,7 @@ fn read_in_blocks(
             match r {
                 Ok(mut entry) => {
                     entry.line += lines_before;
+                    repaired.add(&entry);
                     on_record(builder.build(entry));
                 }
                 Err(mut d) => {
@@ -195,7 +197,8 @@ fn read_in_blocks(
             at_end = fill(&mut f, &mut pending, block).map_err(io)?;
         }
     }
-    let (encoding, repairs) = decoder.finish();
+    let (encoding, mut repairs) = decoder.finish();
+    repairs.extend(repaired.lines());
     Ok(FileReport {
         format,
         encoding,

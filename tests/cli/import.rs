@@ -1180,3 +1180,46 @@ fn a_files_records_carry_the_decision_given_on_the_command_line() {
         "{status}"
     );
 }
+
+/// What the parsers repair (short CSV rows, a missing final `ER`) is said in the summary.
+#[test]
+fn parser_repairs_are_counted_in_the_summary() {
+    let ws = TestWorkspace::new();
+    let csv = ws.root.join("short.csv");
+    std::fs::write(
+        &csv,
+        "title,year,doi\nTildeling,2021\nVedtak,2019,10.5555/r.2\n",
+    )
+    .unwrap();
+    let ris = ws.root.join("no_er.ris");
+    std::fs::write(
+        &ris,
+        "TY  - JOUR\nTI  - Sykehjem\nER  - \nTY  - JOUR\nTI  - Uten slutt\n",
+    )
+    .unwrap();
+    let (json, out) = ws.json(&[
+        "import",
+        csv.to_str().unwrap(),
+        ris.to_str().unwrap(),
+        "--name",
+        "x",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["imported"], 4);
+    assert_eq!(
+        json["files"][0]["repairs"],
+        serde_json::json!([
+            "CSV rows with fewer fields than the header (the missing ones left empty): 1"
+        ])
+    );
+    assert_eq!(
+        json["files"][1]["repairs"],
+        serde_json::json!(["RIS records without an ER line (ended by the next TY or the end): 1"])
+    );
+    let out = ws.run(&["import", csv.to_str().unwrap(), "--name", "y"]);
+    assert!(
+        crate::common::stdout(&out).contains("repaired: CSV rows with fewer fields"),
+        "{}",
+        crate::common::stdout(&out)
+    );
+}
