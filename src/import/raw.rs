@@ -7,7 +7,6 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::value::RawValue;
-use std::cmp::Ordering;
 
 /// An entry's fields as read, in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,27 +50,24 @@ impl Serialize for Values<'_> {
 impl Serialize for RawFields {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // By key, then file order (a repeated field's values stay in order). Keys are short:
-        // their first 8 bytes as one number (and the length) settle almost every comparison.
-        let rank = |k: &str| {
-            let mut p = [0u8; 8];
-            let n = k.len().min(8);
-            p[..n].copy_from_slice(&k.as_bytes()[..n]);
-            (u64::from_be_bytes(p), k.len().min(9))
-        };
-        let mut sorted: Vec<(usize, &(String, String))> = self.0.iter().enumerate().collect();
-        sorted.sort_unstable_by(|(i, a), (j, b)| {
-            let (ra, rb) = (rank(&a.0), rank(&b.0));
-            ra.cmp(&rb)
-                .then_with(|| {
-                    if ra.1 > 8 {
-                        a.0.cmp(&b.0)
-                    } else {
-                        Ordering::Equal
-                    }
-                })
-                .then(i.cmp(j))
-        });
-        let sorted: Vec<&(String, String)> = sorted.into_iter().map(|(_, f)| f).collect();
+        // their first 8 bytes as one number (and the length) order almost all of them as
+        // plain integers; only long keys sharing those 8 bytes need comparing in full.
+        let mut order: Vec<(u64, usize, usize)> = self
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| {
+                let mut p = [0u8; 8];
+                let n = k.len().min(8);
+                p[..n].copy_from_slice(&k.as_bytes()[..n]);
+                (u64::from_be_bytes(p), k.len().min(9), i)
+            })
+            .collect();
+        order.sort_unstable();
+        for run in order.chunk_by_mut(|a, b| a.0 == b.0 && a.1 == 9 && b.1 == 9) {
+            run.sort_unstable_by(|a, b| self.0[a.2].0.cmp(&self.0[b.2].0).then(a.2.cmp(&b.2)));
+        }
+        let sorted: Vec<&(String, String)> = order.iter().map(|&(_, _, i)| &self.0[i]).collect();
         let mut map = s.serialize_map(None)?;
         for group in sorted.chunk_by(|a, b| a.0 == b.0) {
             match group {
@@ -100,12 +96,14 @@ mod tests {
             ("funding_text 1", "x"),
             ("AB\u{0}", "z"),
             ("funding_text 1", "x2"),
+            ("funding_text 10", "w"),
+            ("funding_tex", "v"),
         ] {
             r.push(k, v);
         }
         assert_eq!(
             r.to_json().get(),
-            r#"{"AB":"","AB\u0000":"z","AU":["b","a"],"KW":"\"q\"\n","TI":"T","funding_text 1":["x","x2"],"funding_text 2":"y"}"#
+            r#"{"AB":"","AB\u0000":"z","AU":["b","a"],"KW":"\"q\"\n","TI":"T","funding_tex":"v","funding_text 1":["x","x2"],"funding_text 10":"w","funding_text 2":"y"}"#
         );
         assert_eq!(r.get("AU"), Some("b"));
         assert_eq!(RawFields::default().to_json().get(), "{}");
