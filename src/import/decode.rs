@@ -6,6 +6,7 @@
 //! table, and the report of what was repaired (the fallback, the line endings) is part of
 //! the import summary, so it must be known exactly.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// The encoding a file was read in.
@@ -283,22 +284,27 @@ impl ChunkDecoder {
     }
 
     /// The text of the next piece of the file.
-    pub fn decode(&mut self, mut bytes: &[u8]) -> String {
+    pub fn decode<'a>(&mut self, mut bytes: &'a [u8]) -> Cow<'a, str> {
         if std::mem::take(&mut self.first) && self.bom {
             bytes = &bytes[3.min(bytes.len())..];
         }
         let text = match self.encoding {
-            Encoding::Windows1252 => windows_1252(bytes),
+            Encoding::Windows1252 => Cow::Owned(windows_1252(bytes)),
             // Checking is much faster than the lossy decoder, and almost every file is valid.
             _ => match std::str::from_utf8(bytes) {
-                Ok(s) => s.to_string(),
-                Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
             },
         };
-        let text = convert_line_endings(text, &mut self.endings);
+        // The usual piece, valid UTF-8 with LF only and no NUL, is used as it is.
+        let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            Cow::Owned(convert_line_endings(text.into_owned(), &mut self.endings))
+        } else {
+            text
+        };
         if memchr::memchr(0, text.as_bytes()).is_some() {
             self.nul = true;
-            return text.replace('\0', "");
+            return Cow::Owned(text.replace('\0', ""));
         }
         text
     }

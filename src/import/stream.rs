@@ -191,6 +191,7 @@ fn read_in_blocks(
             }
         });
         lines_before += memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        drop(text);
         pending.drain(..end);
         scanned = pending.len();
         if !at_end {
