@@ -377,7 +377,7 @@ fn read_one(
         batch.clear();
     };
     let mut decided: Vec<RecordId> = Vec::new();
-    let report = stream::read_path(&file, path, &survey, &mut builder, &mut |r| {
+    let report = stream::read_path(&file, path, survey, &mut builder, &mut |r| {
         if decision.is_some() {
             decided.push(r.id.clone());
         }

@@ -27,6 +27,8 @@ pub struct Survey {
     pub sha256: String,
     /// True when the whole file is valid UTF-8.
     pub valid_utf8: bool,
+    /// The bytes, when the file cannot be read a second time (a pipe, `<(…)`).
+    held: Option<Vec<u8>>,
 }
 
 /// Reads the file once: its SHA-256 and whether it is valid UTF-8.
@@ -37,6 +39,16 @@ pub fn survey(path: &Path) -> std::io::Result<Survey> {
 fn survey_in_blocks(path: &Path, block: usize) -> std::io::Result<Survey> {
     use sha2::{Digest, Sha256};
     let mut file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        // A pipe can be read only once: hold what it gives.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(Survey {
+            sha256: super::hex(&Sha256::digest(&bytes)),
+            valid_utf8: std::str::from_utf8(&bytes).is_ok(),
+            held: Some(bytes),
+        });
+    }
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; block];
     // Bytes of a UTF-8 sequence cut by the end of a block, checked with the next block.
@@ -68,6 +80,7 @@ fn survey_in_blocks(path: &Path, block: usize) -> std::io::Result<Survey> {
     Ok(Survey {
         sha256: super::hex(&hasher.finalize()),
         valid_utf8: valid_utf8 && carry.is_empty(),
+        held: None,
     })
 }
 
@@ -119,11 +132,14 @@ fn is_er_line(line: &[u8]) -> bool {
 pub fn read_path(
     file: &str,
     path: &Path,
-    survey: &Survey,
+    survey: Survey,
     builder: &mut RecordBuilder,
     on_record: &mut dyn FnMut(Record),
 ) -> Result<FileReport, ImportError> {
-    read_in_blocks(file, path, survey, builder, on_record, BLOCK)
+    match survey.held {
+        Some(bytes) => read_file(file, bytes, builder, on_record),
+        None => read_in_blocks(file, path, &survey, builder, on_record, BLOCK),
+    }
 }
 
 fn read_in_blocks(

@@ -1223,3 +1223,40 @@ fn parser_repairs_are_counted_in_the_summary() {
         crate::common::stdout(&out)
     );
 }
+
+/// A pipe (`litscope import /dev/stdin`, `<(…)`) can be read only once: it is held and
+/// imported like a file.
+#[test]
+fn a_pipe_is_imported_like_a_file() {
+    use std::io::Write;
+    let ws = TestWorkspace::new();
+    let mut cmd = ws.command(&[
+        "import",
+        "/dev/stdin",
+        "--name",
+        "piped",
+        "--format",
+        "json",
+    ]);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"TY  - JOUR\nTI  - Tildeling\nER  - \nTY  - JOUR\nTI  - Vedtak\nER  - \n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            json["imported"].as_u64(),
+            json["files"][0]["format"].as_str()
+        ),
+        (Some(2), Some("ris"))
+    );
+    assert_eq!(json["files"][0]["sha256"].as_str().map(str::len), Some(64));
+}
