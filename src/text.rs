@@ -51,11 +51,12 @@ fn is_clean_line(s: &str) -> bool {
     if memchr::memchr2(b'<', b'&', b).is_some() && looks_like_markup(s) {
         return false;
     }
-    non_ascii_runs(s).all(|run| {
-        run.chars()
-            .all(|c| !is_control_like(c) && !c.is_whitespace())
-            && is_nfc_quick(run.chars()) == IsNormalized::Yes
-    })
+    s.is_ascii()
+        || non_ascii_runs(s).all(|run| {
+            run.chars()
+                .all(|c| !is_control_like(c) && !c.is_whitespace())
+                && is_nfc_quick(run.chars()) == IsNormalized::Yes
+        })
 }
 
 /// The maximal runs of non-ASCII characters of `s`. ASCII text needs no character-level
@@ -65,6 +66,14 @@ fn non_ascii_runs(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
+        // Eight bytes at a time while they are all ASCII.
+        while let Some(word) = b.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            if word & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            i += 8;
+        }
         let start = i + b[i..].iter().position(|c| !c.is_ascii())?;
         let len = b[start..]
             .iter()
@@ -604,6 +613,17 @@ mod tests {
                 assert_eq!(full, s, "{s:?} is not clean");
             }
         }
+    }
+
+    #[test]
+    fn non_ascii_runs_are_found_past_long_ascii_stretches() {
+        let s = "0123456789abcdefé 0123456789abcdefghijøå\u{301}x“q”";
+        assert_eq!(
+            non_ascii_runs(s).collect::<Vec<_>>(),
+            ["é", "øå\u{301}", "“", "”"]
+        );
+        assert_eq!(non_ascii_runs("only ASCII here, long enough").count(), 0);
+        assert_eq!(non_ascii_runs("ø").collect::<Vec<_>>(), ["ø"]);
     }
 
     #[test]
