@@ -411,16 +411,7 @@ fn default_limits_hold_with_detail_requests_in_flight() {
     assert_eq!(ws.records("cristin").len(), 12);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 13);
-    for (i, r) in reqs.iter().enumerate() {
-        let window = reqs[i..]
-            .iter()
-            .filter(|s| s.at.duration_since(r.at) < Duration::from_secs(1))
-            .count();
-        assert!(
-            window <= 5,
-            "{window} requests within a second of request {i}"
-        );
-    }
+    crate::common::server::assert_at_most_per_second(&reqs, 5);
     assert!(server.max_in_flight() <= 2, "{}", server.max_in_flight());
 }
 

@@ -446,16 +446,7 @@ fn rate_and_concurrency_limits_announced_by_the_server_are_obeyed() {
     ws.ok(&["harvest"]);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 12);
-    for (i, r) in reqs.iter().enumerate() {
-        let window = reqs[i..]
-            .iter()
-            .filter(|s| s.at.duration_since(r.at) < Duration::from_secs(1))
-            .count();
-        assert!(
-            window <= 5,
-            "{window} requests within one second of request {i}"
-        );
-    }
+    crate::common::server::assert_at_most_per_second(&reqs, 5);
     assert!(
         server.max_in_flight() <= 2,
         "{} requests in flight",

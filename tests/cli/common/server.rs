@@ -268,3 +268,21 @@ fn reason(status: u16) -> &'static str {
         _ => "Status",
     }
 }
+
+/// Asserts that no more than `limit` of `requests` arrived within any one second.
+///
+/// Arrival times at the server jitter with the machine's load (a request delayed on its way
+/// in looks closer to the next one), so the window is 900 ms: a missing or looser limiter
+/// still puts more than `limit` requests inside it.
+pub fn assert_at_most_per_second(requests: &[Request], limit: usize) {
+    for (i, r) in requests.iter().enumerate() {
+        let window = requests[i..]
+            .iter()
+            .filter(|s| s.at.duration_since(r.at) < std::time::Duration::from_millis(900))
+            .count();
+        assert!(
+            window <= limit,
+            "{window} requests within a second of request {i}"
+        );
+    }
+}
