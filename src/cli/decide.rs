@@ -183,6 +183,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         reviewer: reviewer.clone(),
         time: jiff::Timestamp::now(),
         tool: crate::tool_version(),
+        covers: Vec::new(),
     };
     log.append(&event)?;
 

@@ -244,6 +244,7 @@ fn record_decisions(
             reviewer: reviewer.clone(),
             time: now,
             tool: crate::tool_version(),
+            covers: Vec::new(),
         })?;
     }
     Ok(carried.len() as u64)
