@@ -37,13 +37,24 @@ fn action_of(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
     }
 }
 
+/// What ends a review early.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError<E> {
+    /// The terminal failed.
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// Storing an answer failed.
+    #[error(transparent)]
+    Store(E),
+}
+
 /// Runs the queue on the terminal until it is done; `store` is called with each answer
 /// as soon as it is made (an error from it ends the review and is returned).
-pub fn run<E: From<std::io::Error>>(
+pub fn run<E>(
     queue: &mut Queue,
     color: bool,
     mut store: impl FnMut(Answered) -> Result<(), E>,
-) -> Result<(), E> {
+) -> Result<(), TuiError<E>> {
     enable_raw_mode()?;
     let _restore = Restore;
     execute!(std::io::stdout(), EnterAlternateScreen)?;
@@ -56,7 +67,7 @@ pub fn run<E: From<std::io::Error>>(
             && let Some(action) = action_of(key.code, key.modifiers)
             && let Some(answer) = queue.apply(action)
         {
-            store(answer)?;
+            store(answer).map_err(TuiError::Store)?;
         }
     }
     Ok(())

@@ -182,11 +182,13 @@ impl AnswerLog {
         Ok((AnswerLog { appender }, diag))
     }
 
-    /// Appends one answer, flushed and `fsync`ed before returning.
-    pub fn append(&mut self, answer: &StoredAnswer) -> Result<(), StoreError> {
+    /// Appends answers with one write, flushed and `fsync`ed before returning.
+    pub fn append(&mut self, answers: &[StoredAnswer]) -> Result<(), StoreError> {
+        if answers.is_empty() {
+            return Ok(());
+        }
         let path = self.appender.path().to_path_buf();
-        self.appender
-            .append(&to_lines(&path, std::slice::from_ref(answer))?)?;
+        self.appender.append(&to_lines(&path, answers)?)?;
         self.appender.sync()
     }
 
@@ -516,7 +518,7 @@ mod tests {
             time: jiff::Timestamp::UNIX_EPOCH,
             tool: "t".into(),
         };
-        log.append(&answer).unwrap();
+        log.append(std::slice::from_ref(&answer)).unwrap();
         assert_eq!(read_answers(dir.path()).unwrap().0, [answer]);
 
         let a = rid("a");
