@@ -108,6 +108,10 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     }
     let venue_differs = scores.venue.is_some_and(|v| v < 0.4);
     let volume_differs = x.volume.is_some() && y.volume.is_some() && x.volume != y.volume;
+    let issue_differs = x.issue.is_some() && y.issue.is_some() && x.issue != y.issue;
+    if issue_differs && !volume_differs && scores.pages != Some(true) {
+        return None; // a column that recurs in every issue ("Editor's Comments")
+    }
     let rule = if translated {
         Rule::TranslatedTitle
     } else if t >= 1.0 {
@@ -116,12 +120,18 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
         Rule::TitleAuthors
     };
     if t >= NEAR_IDENTICAL && authors_ok {
+        let strong_authors = scores.authors.is_some_and(|a| a >= 0.7);
         let duplicate = match scores.pages {
-            Some(true) => !venue_differs,
-            Some(false) => false,
+            // Venues are named in many ways (a book series or its volume); volume, page,
+            // title and authors all agreeing is no coincidence.
+            Some(true) => {
+                !venue_differs || (x.volume.is_some() && !volume_differs && strong_authors)
+            }
+            Some(false) => {
+                scores.pages == Some(false) && x.last_page.is_some() && x.last_page == y.last_page
+            }
             None => {
                 let venue_agrees = scores.venue.is_some_and(|v| v >= 0.75);
-                let strong_authors = scores.authors.is_some_and(|a| a >= 0.7);
                 (venue_agrees && !volume_differs && t >= 0.95 && strong_authors)
                     || (scores.venue.is_none()
                         && t >= 1.0
@@ -140,15 +150,24 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
 }
 
 /// The veto that keeps a similar-looking pair apart, if any.
+/// A conference abstract and an article are told apart by their venues: the same journal
+/// with and without its supplement marked is one record, an abstract in another venue is not.
 fn veto(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> Option<Rule> {
     if x.notice != y.notice {
         return Some(Rule::NoticeVsArticle);
     }
-    if x.meeting_abstract != y.meeting_abstract && x.notice != Some(Notice::Protocol) {
+    if x.meeting_abstract != y.meeting_abstract
+        && x.notice != Some(Notice::Protocol)
+        && scores.venue.is_none_or(|v| v < 0.75)
+    {
         return Some(Rule::AbstractVsArticle);
     }
     if scores.pages == Some(false) {
-        return Some(Rule::DifferentPages);
+        // A typo in one of the two page numbers is not a different article.
+        let same_last = x.last_page.is_some() && x.last_page == y.last_page;
+        if !same_last {
+            return Some(Rule::DifferentPages);
+        }
     }
     None
 }

@@ -35,6 +35,8 @@ pub struct RecordKeys {
     pub issn: Vec<String>,
     /// The volume's leading number.
     pub volume: Option<String>,
+    /// The issue's leading number.
+    pub issue: Option<String>,
     /// The first page (or article number) in comparable form (see [`pages`]).
     pub first_page: Option<String>,
     /// The last page, expanded (`123-9` → `129`).
@@ -84,6 +86,7 @@ impl RecordKeys {
             venue: r.venue.as_deref().map(venue_words).unwrap_or_default(),
             issn: r.issn.iter().map(|i| i.to_ascii_uppercase()).collect(),
             volume: leading_number(volume_text),
+            issue: leading_number(issue),
             first_page,
             last_page,
             notice: notice(raw_title, r.kind.as_deref()),
@@ -322,11 +325,14 @@ pub fn pages(s: &str) -> (Option<String>, Option<String>) {
     let first = parts.next().map(page_token);
     let last = parts.next().map(page_token);
     let (first, last) = match (first, last) {
-        (Some(PageToken::Month(m)), Some(PageToken::Page(p)))
-        | (Some(PageToken::Page(p)), Some(PageToken::Month(m))) => {
-            let p: u32 = p.parse().unwrap_or(0);
-            (Some(m.min(p).to_string()), Some(m.max(p).to_string()))
+        // A day-first spreadsheet read `6-10` as 6 October (`06-Oct`) and `11-19` as
+        // November 2019 (`Nov-19`).
+        (Some(PageToken::Page(p)), Some(PageToken::Month(m))) => {
+            let m = m.to_string();
+            let last = expand(&p, &m);
+            (Some(p), Some(last))
         }
+        (Some(PageToken::Month(m)), Some(PageToken::Page(p))) => (Some(m.to_string()), Some(p)),
         (Some(PageToken::Month(m)), _) => (Some(m.to_string()), None),
         (Some(PageToken::Page(f)), Some(PageToken::Page(l))) => {
             let l = if l.len() < f.len()
@@ -346,6 +352,16 @@ pub fn pages(s: &str) -> (Option<String>, Option<String>) {
         first.filter(|f| !f.is_empty()),
         last.filter(|l| !l.is_empty()),
     )
+}
+
+/// A shortened last page written out: `2013`, `9` → `2019`.
+fn expand(first: &str, last: &str) -> String {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if last.len() < first.len() && digits(first) && digits(last) {
+        format!("{}{}", &first[..first.len() - last.len()], last)
+    } else {
+        last.to_string()
+    }
 }
 
 enum PageToken {
@@ -415,13 +431,19 @@ pub fn venue_words(v: &str) -> Vec<String> {
         "an",
     ];
     let folded = fold(v);
-    // What follows a colon or " = " is a subtitle ("…Cancer : official journal of …").
+    // What follows a colon or " = " is a subtitle ("…Cancer : official journal of …"), and
+    // what follows "Conference" names the meeting ("Circulation. Conference: …").
     let main = v.find([':', '=']).map_or(folded.clone(), |i| fold(&v[..i]));
     let main = if main.is_empty() { folded } else { main };
-    main.split(' ')
+    let words: Vec<String> = main
+        .split(' ')
         .filter(|w| !w.is_empty() && !STOP.contains(w))
         .map(str::to_string)
-        .collect()
+        .collect();
+    match words.iter().position(|w| w == "conference") {
+        Some(i) if i > 0 => words[..i].to_vec(),
+        _ => words,
+    }
 }
 
 /// Text made comparable: mojibake repaired, markup and LaTeX commands dropped, NFKC, lower
