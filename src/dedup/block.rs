@@ -31,7 +31,13 @@ pub fn candidate_pairs(keys: &[RecordKeys], new_from: usize) -> Vec<(usize, usiz
     pairs
 }
 
-/// The blocking keys of one record, hashed with their kind so kinds never collide.
+/// Characters of a title's start and end that are blocking keys of their own, so that a
+/// truncated title, an added prefix or a typo still meets its twin.
+const AFFIX: usize = 30;
+
+/// The blocking keys of one record, hashed with their kind so kinds never collide: its
+/// identifiers; each title (and translation) whole, its first and its last [`AFFIX`]
+/// characters; first author + volume + first page (titles reworded or garbled in both halves).
 fn block_keys(k: &RecordKeys) -> Vec<u64> {
     let mut out = Vec::new();
     let mut add = |kind: &str, value: &str| {
@@ -48,9 +54,15 @@ fn block_keys(k: &RecordKeys) -> Vec<u64> {
     if let Some(c) = &k.cristin {
         add("cristin", c);
     }
-    add("title", &k.title);
-    for t in &k.other_titles {
+    for t in std::iter::once(&k.title).chain(&k.other_titles) {
         add("title", t);
+        if t.len() >= AFFIX + 10 && t.is_ascii() {
+            add("start", &t[..AFFIX]);
+            add("end", &t[t.len() - AFFIX..]);
+        }
+    }
+    if let (Some(a), Some(v), Some(p)) = (k.authors.first(), &k.volume, &k.first_page) {
+        add("author-volume-page", &format!("{a}|{v}|{p}"));
     }
     out.sort_unstable();
     out.dedup();

@@ -20,30 +20,79 @@ pub struct RecordKeys {
     pub pmid: Option<String>,
     /// Cristin result id.
     pub cristin: Option<String>,
-    /// Folded title words joined by single spaces (see [`fold`]).
+    /// The title's letters and digits only, folded, after [`clean_title`] (`"A(1) receptors"`
+    /// and `"A1 receptors"` agree).
     pub title: String,
-    /// Folded translations of the title (`other_titles`).
+    /// The same for each translation of the title (`other_titles`).
     pub other_titles: Vec<String>,
     /// Publication year.
     pub year: Option<i32>,
+    /// Folded surnames in byline order (see [`surnames`]).
+    pub authors: Vec<String>,
+    /// Folded venue words without stop words (see [`venue_words`]).
+    pub venue: Vec<String>,
+    /// ISSNs, upper case.
+    pub issn: Vec<String>,
+    /// The volume's leading number.
+    pub volume: Option<String>,
+    /// The issue's leading number.
+    pub issue: Option<String>,
+    /// The first page (or article number) in comparable form (see [`pages`]).
+    pub first_page: Option<String>,
+    /// The last page, expanded (`123-9` → `129`).
+    pub last_page: Option<String>,
+    /// An erratum, reply, comment, correction, retraction or protocol rather than an article.
+    pub notice: Option<Notice>,
+    /// Published in a supplement or meeting issue: a conference abstract (Rathbone).
+    pub meeting_abstract: bool,
+}
+
+/// Kinds of records that share an article's title but are not the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// Erratum, correction, corrigendum.
+    Erratum,
+    /// Reply, response, comment, letter about an article.
+    Comment,
+    /// Retraction or expression of concern.
+    Retraction,
+    /// A study or review protocol.
+    Protocol,
 }
 
 impl RecordKeys {
     /// The keys of one record.
     pub fn of(r: &Record) -> Self {
         let [doi, pmid, cristin] = identifiers(r);
+        let raw_title = r.title.as_deref().unwrap_or("");
+        let (first_page, last_page) = r.pages.as_deref().map(pages).unwrap_or_default();
+        let first_page =
+            first_page.or_else(|| r.article_number.as_deref().and_then(|a| pages(a).0));
+        let issue = r.issue.as_deref().unwrap_or("");
+        let volume_text = r.volume.as_deref().unwrap_or("");
         RecordKeys {
             doi,
             pmid,
             cristin,
-            title: r.title.as_deref().map(title).unwrap_or_default(),
+            title: compact(&clean_title(raw_title)),
             other_titles: r
                 .other_titles
                 .values()
-                .map(|t| title(t))
+                .map(|t| compact(&clean_title(t)))
                 .filter(|t| !t.is_empty())
                 .collect(),
             year: r.year,
+            authors: surnames(&r.authors),
+            venue: r.venue.as_deref().map(venue_words).unwrap_or_default(),
+            issn: r.issn.iter().map(|i| i.to_ascii_uppercase()).collect(),
+            volume: leading_number(volume_text),
+            issue: leading_number(issue),
+            first_page,
+            last_page,
+            notice: notice(raw_title, r.kind.as_deref()),
+            meeting_abstract: is_supplement(issue)
+                || is_supplement(volume_text)
+                || r.venue.as_deref().is_some_and(is_meeting_venue),
         }
     }
 }
@@ -74,9 +123,327 @@ fn digits_id(s: &str) -> Option<String> {
     (!d.is_empty()).then(|| d.to_string())
 }
 
-/// A title, folded ([`fold`]).
-pub fn title(s: &str) -> String {
-    fold(s)
+/// Folded text without its spaces: `17 beta-Estradiol` = `17beta-estradiol`.
+pub fn compact(s: &str) -> String {
+    fold(s).chars().filter(|c| *c != ' ').collect()
+}
+
+/// Languages that databases name after a title, before its original-language version
+/// (`Adaptation of myocardium to ischemia. Russian`, `... . German Hohenexposition ...`).
+const LANGUAGES: &[&str] = &[
+    "chinese",
+    "russian",
+    "german",
+    "french",
+    "italian",
+    "spanish",
+    "japanese",
+    "polish",
+    "ukrainian",
+    "portuguese",
+    "dutch",
+    "czech",
+    "hungarian",
+    "norwegian",
+    "swedish",
+    "danish",
+    "finnish",
+    "turkish",
+    "korean",
+    "hebrew",
+    "croatian",
+    "serbian",
+    "slovak",
+    "slovenian",
+    "romanian",
+    "greek",
+    "bulgarian",
+    "persian",
+    "arabic",
+    "lithuanian",
+    "estonian",
+    "latvian",
+];
+
+/// A title without what databases add around it: square-bracketed notes (`[Review] [45 refs]`,
+/// `[Chinese]`, `[Erratum appears in …]`) — a title wholly in brackets (a translated title)
+/// keeps its text —, a trailing `(Provisional abstract)` or `(author's transl)`, and a
+/// trailing `. Russian …` naming the original language.
+pub fn clean_title(t: &str) -> String {
+    let t = t.trim().trim_end_matches('.').trim();
+    let t = match t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        Some(inner) if !inner.contains(['[', ']']) => inner,
+        _ => t,
+    };
+    let mut out = String::with_capacity(t.len());
+    let mut depth = 0usize;
+    for c in t.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    let mut out = out.trim().trim_end_matches('.').trim().to_string();
+    if out.is_empty() {
+        return t.to_string();
+    }
+    let lower = out.to_lowercase();
+    if lower.ends_with(')')
+        && let Some(open) = lower.rfind('(')
+    {
+        let note = &lower[open + 1..lower.len() - 1];
+        if note.contains("provisional abstract") || note.contains("transl") {
+            out.truncate(open);
+        }
+    }
+    let lower = out.to_lowercase();
+    let mut cut = None;
+    for (i, _) in lower.match_indices(". ") {
+        let rest = &lower[i + 2..];
+        if LANGUAGES.iter().any(|l| {
+            rest.starts_with(l)
+                && rest[l.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }) {
+            cut = Some(i);
+            break;
+        }
+    }
+    if let Some(i) = cut {
+        out.truncate(i);
+    }
+    out.trim().to_string()
+}
+
+/// What kind of notice a title (or the source's type) says the record is.
+pub fn notice(title: &str, kind: Option<&str>) -> Option<Notice> {
+    let t = fold(title);
+    let starts = |prefixes: &[&str]| {
+        prefixes
+            .iter()
+            .any(|p| t.starts_with(p) && t[p.len()..].chars().next().is_none_or(|c| c == ' '))
+    };
+    let kind = kind.map(str::to_lowercase).unwrap_or_default();
+    if starts(&[
+        "erratum",
+        "errata",
+        "correction",
+        "corrigendum",
+        "correcting",
+        "notice of correction",
+    ]) || kind.contains("erratum")
+        || kind.contains("correction")
+    {
+        return Some(Notice::Erratum);
+    }
+    if starts(&[
+        "retraction",
+        "retracted",
+        "withdrawn",
+        "notice of retraction",
+        "expression of concern",
+    ]) || kind.contains("retraction")
+    {
+        return Some(Notice::Retraction);
+    }
+    if starts(&[
+        "reply",
+        "in reply",
+        "response",
+        "authors reply",
+        "author reply",
+        "the authors reply",
+        "comment",
+        "comments",
+        "commentary on",
+        "re",
+        "letter to the editor",
+        "a response",
+    ]) || kind.contains("comment")
+    {
+        return Some(Notice::Comment);
+    }
+    if t.contains("study protocol")
+        || t.contains("a protocol for")
+        || t.contains("protocol for a")
+        || t.ends_with(" protocol")
+        || t.contains("review protocol")
+        || t.contains("trial protocol")
+        || t.starts_with("protocol")
+    {
+        return Some(Notice::Protocol);
+    }
+    None
+}
+
+/// A volume or issue text that names a supplement (`Suppl 1`, `S1`, `(S1)`, `Supplement`).
+fn is_supplement(s: &str) -> bool {
+    let l = s.to_lowercase();
+    l.contains("suppl")
+        || l.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            w.len() >= 2 && w.starts_with('s') && w[1..].chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// A venue that publishes meeting abstracts.
+fn is_meeting_venue(v: &str) -> bool {
+    let l = v.to_lowercase();
+    [
+        "suppl",
+        "abstract",
+        "meeting",
+        "congress",
+        "annual scientific session",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// The leading number of a volume (`54 (5)` → `54`); `None` without one.
+fn leading_number(s: &str) -> Option<String> {
+    let d: String = s.trim().chars().take_while(char::is_ascii_digit).collect();
+    let d = d.trim_start_matches('0');
+    (!d.is_empty()).then(|| d.to_string())
+}
+
+/// First and last page in comparable form: letter prefixes dropped when digits follow
+/// (`H1288` → `1288`, `e005645` → `5645`), leading zeros dropped, a shortened last page
+/// expanded (`2013-9` → `2019`), and a spreadsheet's month names read back as the numbers
+/// they were (`06-Oct` and `10-Jun` → `6`–`10`).
+pub fn pages(s: &str) -> (Option<String>, Option<String>) {
+    let lower = s.trim().to_lowercase();
+    if lower.is_empty() || lower.contains("pagination") {
+        return (None, None);
+    }
+    let mut parts = lower
+        .split(|c: char| c == '-' || c == '–' || c == ',' || c == ';' || c == ' ')
+        .filter(|p| !p.is_empty());
+    let first = parts.next().map(page_token);
+    let last = parts.next().map(page_token);
+    let (first, last) = match (first, last) {
+        // A day-first spreadsheet read `6-10` as 6 October (`06-Oct`) and `11-19` as
+        // November 2019 (`Nov-19`).
+        (Some(PageToken::Page(p)), Some(PageToken::Month(m))) => {
+            let m = m.to_string();
+            let last = expand(&p, &m);
+            (Some(p), Some(last))
+        }
+        (Some(PageToken::Month(m)), Some(PageToken::Page(p))) => (Some(m.to_string()), Some(p)),
+        (Some(PageToken::Month(m)), _) => (Some(m.to_string()), None),
+        (Some(PageToken::Page(f)), Some(PageToken::Page(l))) => {
+            let l = if l.len() < f.len()
+                && f.chars().all(|c| c.is_ascii_digit())
+                && l.chars().all(|c| c.is_ascii_digit())
+            {
+                format!("{}{}", &f[..f.len() - l.len()], l)
+            } else {
+                l
+            };
+            (Some(f), Some(l))
+        }
+        (Some(PageToken::Page(f)), _) => (Some(f), None),
+        (None, _) => (None, None),
+    };
+    (
+        first.filter(|f| !f.is_empty()),
+        last.filter(|l| !l.is_empty()),
+    )
+}
+
+/// A shortened last page written out: `2013`, `9` → `2019`.
+fn expand(first: &str, last: &str) -> String {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if last.len() < first.len() && digits(first) && digits(last) {
+        format!("{}{}", &first[..first.len() - last.len()], last)
+    } else {
+        last.to_string()
+    }
+}
+
+enum PageToken {
+    Page(String),
+    Month(u32),
+}
+
+fn page_token(t: &str) -> PageToken {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if let Some(m) = MONTHS.iter().position(|m| *m == t) {
+        return PageToken::Month(m as u32 + 1);
+    }
+    let digits_from = t.find(|c: char| c.is_ascii_digit());
+    let t = match digits_from {
+        Some(i) if t[..i].chars().all(|c| c.is_ascii_alphabetic()) => {
+            let d: String = t[i..].chars().take_while(char::is_ascii_digit).collect();
+            d.trim_start_matches('0').to_string()
+        }
+        _ => t.trim_end_matches('.').to_string(),
+    };
+    PageToken::Page(t)
+}
+
+/// Folded surnames in byline order, whatever the list looked like: `Smith, J. A.`,
+/// `Smith JA`, glued lists (`Adeli K.Lewis G. F.`), `et al.`. Initials (one to three capital
+/// letters) and particles of one letter are dropped; `Jr`, `et`, `al` too.
+pub fn surnames(authors: &[crate::model::Author]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in authors {
+        let text = match (&a.family, &a.given, &a.name) {
+            (Some(f), Some(g), _) => format!("{f} {g}"),
+            (Some(f), None, _) => f.clone(),
+            (None, _, Some(n)) => n.clone(),
+            (None, Some(g), None) => g.clone(),
+            (None, None, None) => continue,
+        };
+        let text = repair_mojibake(&text);
+        for word in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            if letters < 2 {
+                continue;
+            }
+            let initials =
+                letters <= 3 && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+            if initials {
+                continue;
+            }
+            let f = compact(word);
+            if matches!(f.as_str(), "jr" | "sr" | "et" | "al" | "ii" | "iii") || f.is_empty() {
+                continue;
+            }
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// Words of a venue name, folded, without stop words and punctuation: `Obstetrics &
+/// Gynecology` = `Obstetrics and Gynecology`.
+pub fn venue_words(v: &str) -> Vec<String> {
+    const STOP: &[&str] = &[
+        "and", "of", "the", "for", "in", "on", "de", "la", "des", "der", "und", "et", "fur", "a",
+        "an",
+    ];
+    let folded = fold(v);
+    // What follows a colon or " = " is a subtitle ("…Cancer : official journal of …"), and
+    // what follows "Conference" names the meeting ("Circulation. Conference: …").
+    let main = v.find([':', '=']).map_or(folded.clone(), |i| fold(&v[..i]));
+    let main = if main.is_empty() { folded } else { main };
+    let words: Vec<String> = main
+        .split(' ')
+        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .map(str::to_string)
+        .collect();
+    match words.iter().position(|w| w == "conference") {
+        Some(i) if i > 0 => words[..i].to_vec(),
+        _ => words,
+    }
 }
 
 /// Text made comparable: mojibake repaired, markup and LaTeX commands dropped, NFKC, lower
