@@ -157,7 +157,9 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         )));
     };
     if id != given {
-        ui.status(&format!("{given} is merged into {id}: deciding on the merged record"));
+        ui.status(&format!(
+            "{given} is merged into {id}: deciding on the merged record"
+        ));
     }
 
     let (history, diags) = super::records::decisions(ws, ui, &merges)?;

@@ -143,7 +143,7 @@ fn report(
     let input = run.records.len();
     let unique = run.clusters.len();
     let rules = run.merges_by_rule();
-    let uncertain = run.clustering.uncertain.len();
+    let uncertain = run.queue.len();
     match format {
         Format::Json => print_json(&json!({
             "input": input,

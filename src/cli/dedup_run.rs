@@ -34,6 +34,9 @@ pub struct DedupRun {
     pub new_links: usize,
     /// The clustering of every stored link and answer (indices into `records`).
     pub clustering: Clustering,
+    /// The review queue: the uncertain links a reviewer faces, one per pair of merged
+    /// records (the first of several between the same two, which one answer settles).
+    pub queue: Vec<Link>,
     /// The merged record set as stored.
     pub clusters: Vec<ClusterLine>,
     /// True when `clusters.jsonl` changed (false: the run changed nothing).
@@ -232,6 +235,17 @@ pub fn run(
         }
     }
     let clusters = assign_ids(&groups, &previous);
+    let group_of = |i: usize| assignment[i].map_or(usize::MAX - i, |c| c);
+    let mut asked: HashSet<(usize, usize)> = HashSet::new();
+    let queue: Vec<Link> = clustering
+        .uncertain
+        .iter()
+        .filter(|l| {
+            let (x, y) = (group_of(l.a), group_of(l.b));
+            asked.insert((x.min(y), x.max(y)))
+        })
+        .copied()
+        .collect();
     drop(groups);
     step("storing clusters");
     let changed = store::write_clusters(corpus, &clusters)?;
@@ -241,6 +255,7 @@ pub fn run(
         new_records,
         new_links,
         clustering,
+        queue,
         clusters,
         changed,
         diagnostics,
@@ -307,8 +322,7 @@ fn why(l: &Link) -> String {
 impl DedupRun {
     /// The uncertain pairs waiting for review, as the queue shows them.
     pub fn pairs(&self) -> Vec<Pair> {
-        self.clustering
-            .uncertain
+        self.queue
             .iter()
             .map(|l| Pair {
                 a: side(&self.records[l.a], &self.keys[l.a]),
@@ -321,7 +335,7 @@ impl DedupRun {
     /// The uncertain pairs as an answers file (see [`crate::review::answers`]).
     pub fn listing(&self) -> String {
         let mut out = String::from(answers::LISTING_HEADER);
-        for (l, p) in self.clustering.uncertain.iter().zip(self.pairs()) {
+        for (l, p) in self.queue.iter().zip(self.pairs()) {
             let line = |s: &Side| {
                 let year = s.value("year");
                 format!(
@@ -353,8 +367,7 @@ impl DedupRun {
                 "venue": r.venue, "doi": r.doi})
         };
         let pairs: Vec<serde_json::Value> = self
-            .clustering
-            .uncertain
+            .queue
             .iter()
             .map(|l| serde_json::json!({"a": rec(l.a), "b": rec(l.b), "rule": l.rule.as_str(), "scores": l.scores}))
             .collect();
@@ -364,7 +377,7 @@ impl DedupRun {
 
 /// The source keys of the pair an uncertain link (index into the queue) names.
 pub fn pair_keys(run: &DedupRun, index: usize) -> (String, String) {
-    let l = &run.clustering.uncertain[index];
+    let l = &run.queue[index];
     (run.keys[l.a].clone(), run.keys[l.b].clone())
 }
 
