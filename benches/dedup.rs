@@ -162,8 +162,13 @@ fn describe(r: &Record) -> String {
     format!(
         "{} | {} | {} | {:?} | {} | v{} n{} p{} | doi {} | {}",
         r.source_id(),
-        r.title.as_deref().unwrap_or("-"),
-        authors.join("; "),
+        r.title
+            .as_deref()
+            .unwrap_or("-")
+            .chars()
+            .take(70)
+            .collect::<String>(),
+        authors.join("; ").chars().take(40).collect::<String>(),
         r.year,
         r.venue.as_deref().unwrap_or("-"),
         r.volume.as_deref().unwrap_or("-"),
@@ -255,9 +260,26 @@ fn print_errors(
             continue;
         }
         eprintln!("{set} MISSED group {g}:");
+        let members: Vec<Record> = groups[g]
+            .iter()
+            .map(|id| {
+                records
+                    .iter()
+                    .find(|r| r.source_id() == id)
+                    .unwrap()
+                    .clone()
+            })
+            .collect();
         for id in &groups[g] {
             let j = records.iter().position(|r| r.source_id() == id).unwrap();
             eprintln!("{}", group_line(j));
+        }
+        // Verdicts are functions of the pair alone: comparing the group by itself shows them.
+        for l in dedup::find_links(&members, 0, &Options::default()) {
+            eprintln!(
+                "  pair {}-{} {:?} {:?} {:?}",
+                l.a, l.b, l.verdict, l.rule, l.scores
+            );
         }
     }
     for l in &c.uncertain {

@@ -5,7 +5,9 @@
 //! guard checks every veto touching the smaller group (a [`Verdict::Distinct`] link or a
 //! reviewer's "no") and the identifiers of both groups: if any pair across the two groups is
 //! vetoed, or the groups hold different DOIs (PMIDs, Cristin ids) and no common one, the
-//! union is refused and the link reported in [`Clustering::refused`]. Cost: O(records +
+//! union is refused and the link reported in [`Clustering::refused`]. A reviewer's "yes" may
+//! join groups with different identifiers (a work registered under two DOIs), never vetoed
+//! ones; the queue of uncertain pairs therefore only leaves out pairs a veto keeps apart. Cost: O(records +
 //! links · log links) for the sort, near-constant per union otherwise.
 
 use super::keys::identifiers;
@@ -73,7 +75,7 @@ pub fn cluster(records: &[Record], links: &[Link], answers: &[Answer]) -> Cluste
     let mut refused = Vec::new();
     let mut made: HashMap<usize, Vec<Link>> = HashMap::new();
     for link in merges {
-        match uf.union(link.a, link.b) {
+        match uf.union(link.a, link.b, link.rule == Rule::Reviewer) {
             Union::Joined(root, absorbed) => {
                 let mut joined = made.remove(&absorbed).unwrap_or_default();
                 joined.push(link);
@@ -96,7 +98,7 @@ pub fn cluster(records: &[Record], links: &[Link], answers: &[Answer]) -> Cluste
     clusters.sort_by_key(|c| c.members[0]);
     let mut uncertain: Vec<Link> = uncertain
         .into_iter()
-        .filter(|l| uf.find(l.a) != uf.find(l.b) && uf.allowed(l.a, l.b))
+        .filter(|l| uf.find(l.a) != uf.find(l.b) && uf.allowed(l.a, l.b, true))
         .collect();
     uncertain.sort_by_key(|l| (l.a, l.b));
     refused.sort_by_key(|l| (l.a, l.b));
@@ -154,20 +156,15 @@ impl<'a> Guarded<'a> {
         })
     }
 
-    /// Whether the groups of `a` and `b` may be joined.
-    fn allowed(&mut self, a: usize, b: usize) -> bool {
+    /// Whether the groups of `a` and `b` may be joined: no veto across them and, unless
+    /// `by_reviewer`, no two different identifiers of one scheme.
+    fn allowed(&mut self, a: usize, b: usize, by_reviewer: bool) -> bool {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return true;
         }
-        let ia = self.ids_of(ra).clone();
-        let ib = self.ids_of(rb);
-        for scheme in 0..3u8 {
-            let xa: HashSet<&String> = ia.iter().filter(|i| i.0 == scheme).map(|i| &i.1).collect();
-            let xb: HashSet<&String> = ib.iter().filter(|i| i.0 == scheme).map(|i| &i.1).collect();
-            if !xa.is_empty() && !xb.is_empty() && xa.is_disjoint(&xb) {
-                return false;
-            }
+        if !by_reviewer && self.identifiers_conflict(ra, rb) {
+            return false;
         }
         let (small, other) = if self.members[ra].len() <= self.members[rb].len() {
             (ra, rb)
@@ -186,12 +183,26 @@ impl<'a> Guarded<'a> {
         true
     }
 
-    fn union(&mut self, a: usize, b: usize) -> Union {
+    /// Whether two groups hold different identifiers of one scheme and none in common.
+    fn identifiers_conflict(&mut self, ra: usize, rb: usize) -> bool {
+        let ia = self.ids_of(ra).clone();
+        let ib = self.ids_of(rb);
+        for scheme in 0..3u8 {
+            let xa: HashSet<&String> = ia.iter().filter(|i| i.0 == scheme).map(|i| &i.1).collect();
+            let xb: HashSet<&String> = ib.iter().filter(|i| i.0 == scheme).map(|i| &i.1).collect();
+            if !xa.is_empty() && !xb.is_empty() && xa.is_disjoint(&xb) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn union(&mut self, a: usize, b: usize, by_reviewer: bool) -> Union {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return Union::Already;
         }
-        if !self.allowed(a, b) {
+        if !self.allowed(a, b, by_reviewer) {
             return Union::Refused;
         }
         let (root, absorbed) = if self.members[ra].len() >= self.members[rb].len() {

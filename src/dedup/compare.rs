@@ -55,10 +55,12 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
         authors: author_similarity(&x.authors, &y.authors),
         venue: venue_similarity(x, y),
         year_gap: x.year.zip(y.year).map(|(a, b)| (a - b).abs()),
+        // A page range and an article number cannot be compared (`1-6` and `e12724`).
         pages: x
             .first_page
             .as_ref()
             .zip(y.first_page.as_ref())
+            .filter(|_| x.article_number == y.article_number)
             .map(|(a, b)| a == b),
     };
     let similar = title.is_some_and(|t| t >= SIMILAR);
@@ -287,7 +289,8 @@ fn venue_similarity(x: &RecordKeys, y: &RecordKeys) -> Option<f32> {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let mut j = 0;
     for w in long {
-        if j < short.len() && w.starts_with(short[j].as_str()) {
+        if j < short.len() && (w.starts_with(short[j].as_str()) || short[j].starts_with(w.as_str()))
+        {
             j += 1;
         }
     }

@@ -39,6 +39,9 @@ pub struct RecordKeys {
     pub issue: Option<String>,
     /// The first page (or article number) in comparable form (see [`pages`]).
     pub first_page: Option<String>,
+    /// Whether `first_page` is an article number (`e0033693`, a lone number of 5+ digits)
+    /// rather than a printed page.
+    pub article_number: bool,
     /// The last page, expanded (`123-9` → `129`).
     pub last_page: Option<String>,
     /// An erratum, reply, comment, correction, retraction or protocol rather than an article.
@@ -66,6 +69,10 @@ impl RecordKeys {
         let [doi, pmid, cristin] = identifiers(r);
         let raw_title = r.title.as_deref().unwrap_or("");
         let (first_page, last_page) = r.pages.as_deref().map(pages).unwrap_or_default();
+        let pages_text = r.pages.as_deref().unwrap_or("").trim().to_lowercase();
+        let article_number = (first_page.is_none() && r.article_number.is_some())
+            || pages_text.starts_with('e')
+            || (last_page.is_none() && first_page.as_ref().is_some_and(|f| f.len() >= 5));
         let first_page =
             first_page.or_else(|| r.article_number.as_deref().and_then(|a| pages(a).0));
         let issue = r.issue.as_deref().unwrap_or("");
@@ -88,6 +95,7 @@ impl RecordKeys {
             volume: leading_number(volume_text),
             issue: leading_number(issue),
             first_page,
+            article_number,
             last_page,
             notice: notice(raw_title, r.kind.as_deref()),
             meeting_abstract: is_supplement(issue)
@@ -384,6 +392,10 @@ fn page_token(t: &str) -> PageToken {
         }
         _ => t.trim_end_matches('.').to_string(),
     };
+    // Words without digits (`Suppl`, `Pt`) are no page; roman numerals are.
+    if !t.chars().any(|c| c.is_ascii_digit()) && !t.chars().all(|c| "ivxlcdm".contains(c)) {
+        return PageToken::Page(String::new());
+    }
     PageToken::Page(t)
 }
 
@@ -430,6 +442,7 @@ pub fn venue_words(v: &str) -> Vec<String> {
         "and", "of", "the", "for", "in", "on", "de", "la", "des", "der", "und", "et", "fur", "a",
         "an",
     ];
+    let v = &clean_title(v);
     let folded = fold(v);
     // What follows a colon or " = " is a subtitle ("…Cancer : official journal of …"), and
     // what follows "Conference" names the meeting ("Circulation. Conference: …").
