@@ -372,6 +372,25 @@ fn the_review_queue_answered_through_a_file_merges_on_y_keeps_apart_on_n() {
         with_member(&records, "wos:w3")["source_ids"],
         serde_json::json!(["scopus:s3", "wos:w3"])
     );
+
+    // n on two records merged automatically splits them; each keeps an id of its own.
+    let (s2, w2) = (id_of(&ws, "scopus", "s2"), id_of(&ws, "wos", "w2"));
+    ws.write("split.txt", "scopus:s2 wos:w2 n\n");
+    let json = dedup(&ws, &["--answers", "split.txt"]);
+    assert_eq!(json["unique"], 5);
+    let records = exported(&ws);
+    assert_eq!(with_member(&records, "scopus:s2")["id"], s2);
+    assert_eq!(with_member(&records, "wos:w2")["id"], w2);
+    // Named by record id, the two halves of one merged record cannot be told apart.
+    ws.write("bad.txt", &format!("{s3} {w3} n\n"));
+    let out = ws.run(&["dedup", "--answers", "bad.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.txt:1: "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("one merged record already"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -493,5 +512,57 @@ fn torn_last_lines_after_a_kill_are_reported_ignored_and_repaired() {
     assert_eq!(
         read_jsonl(&ws.root.join("corpus/dedup/answers.jsonl")).len(),
         1
+    );
+}
+
+/// The one test on a real terminal (a pty from util-linux `script`): a key answers the pair
+/// and the answer is on disk when the review ends.
+#[cfg(target_os = "linux")]
+#[test]
+fn review_on_a_terminal_stores_each_answer() {
+    let ws = both();
+    dedup(&ws, &[]);
+    assert!(
+        std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "this test needs util-linux `script` to get a pseudo-terminal"
+    );
+    let bin = env!("CARGO_BIN_EXE_litscope");
+    let inner = format!("stty cols 100 rows 30; exec {bin} dedup --review --reviewer tui");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "(sleep 1; printf n) | timeout 30 script -qfec '{inner}' /dev/null"
+        ))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LITSCOPE_WORKSPACE", &ws.root)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = stdout(&out);
+    assert!(out.status.success(), "{shown}{}", stderr(&out));
+    assert!(shown.contains("pair 1/1"), "the pair was drawn: {shown}");
+    assert!(
+        shown.contains("Nordic") && shown.contains("velferdsforskning"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("7 records → 5 unique"),
+        "summary after the review: {shown}"
+    );
+    let answers = read_jsonl(&ws.root.join("corpus/dedup/answers.jsonl"));
+    assert_eq!(answers.len(), 1);
+    assert_eq!(
+        (&answers[0]["duplicate"], &answers[0]["reviewer"]),
+        (&false.into(), &"tui".into())
+    );
+    let json = dedup(&ws, &[]);
+    assert_eq!(
+        json["uncertain"], 0,
+        "the answer is respected by the next run"
     );
 }
