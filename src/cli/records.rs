@@ -18,14 +18,26 @@ use crate::workspace::Workspace;
 
 /// Every stored source record, one per line of `corpus/records/*.jsonl`, in source order.
 /// Unreadable lines are reported as warnings and skipped.
+///
+/// The raw payload is left behind (each record's `raw` is `null`): it stays in
+/// `corpus/records/` as evidence, no later stage reads it, and it is most of a harvested
+/// record's memory.
 pub fn source_records(ws: &Workspace, ui: &Ui) -> Result<Vec<crate::model::Record>, CliError> {
     let mut records = Vec::new();
     for (_, path) in list_sources(&ws.corpus_dir())? {
-        for d in read_records(&path, |r| records.push(r))? {
+        let diags = read_records(&path, |mut r| {
+            r.raw = null();
+            records.push(r)
+        })?;
+        for d in diags {
             ui.warn(&d.to_string());
         }
     }
     Ok(records)
+}
+
+fn null() -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::from_string("null".into()).expect("valid JSON")
 }
 
 /// Dedup's clusters (none before the first `litscope dedup`).
