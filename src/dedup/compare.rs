@@ -87,9 +87,25 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 return verdict(Verdict::Duplicate, same);
             }
             (Some(_), Some(_)) => {
-                return similar
-                    .then_some(())
-                    .and(verdict(Verdict::Distinct, different));
+                if !similar {
+                    return None;
+                }
+                // Everything else the same: a work registered twice (Springer's old and new
+                // DOIs), which only a reviewer may merge.
+                let twin = title.is_some_and(|t| t >= 1.0)
+                    && scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.year_gap == Some(0)
+                    && scores.pages == Some(true)
+                    && agree(&x.last_page, &y.last_page)
+                    && agree(&x.volume, &y.volume)
+                    && agree(&x.issue, &y.issue)
+                    && x.notice == y.notice;
+                let v = if twin {
+                    Verdict::Uncertain
+                } else {
+                    Verdict::Distinct
+                };
+                return verdict(v, different);
             }
             _ => {}
         }
@@ -109,9 +125,9 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
         return None;
     }
     let venue_differs = scores.venue.is_some_and(|v| v < 0.4);
-    let volume_differs = x.volume.is_some() && y.volume.is_some() && x.volume != y.volume;
-    let issue_differs = x.issue.is_some() && y.issue.is_some() && x.issue != y.issue;
-    if issue_differs && !volume_differs && scores.pages != Some(true) {
+    let volume_differs = !agree(&x.volume, &y.volume);
+    let issue_differs = !agree(&x.issue, &y.issue);
+    if (issue_differs || volume_differs) && scores.pages != Some(true) {
         return None; // a column that recurs in every issue ("Editor's Comments")
     }
     let rule = if translated {
@@ -121,7 +137,8 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     } else {
         Rule::TitleAuthors
     };
-    if t >= NEAR_IDENTICAL && authors_ok {
+    // Front matter repeats its roman page numbers in every issue ("Editor's Comments", iii).
+    if t >= NEAR_IDENTICAL && authors_ok && !issue_differs {
         let strong_authors = scores.authors.is_some_and(|a| a >= 0.7);
         let duplicate = match scores.pages {
             // Venues are named in many ways (a book series or its volume); volume, page,
@@ -145,10 +162,15 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
             return verdict(Verdict::Duplicate, rule);
         }
     }
-    if t >= 0.85 && authors_ok && !(venue_differs && volume_differs) {
+    if t >= 0.85 && authors_ok {
         return verdict(Verdict::Uncertain, Rule::Similar);
     }
     None
+}
+
+/// True unless both are known and differ.
+fn agree(a: &Option<String>, b: &Option<String>) -> bool {
+    a.is_none() || b.is_none() || a == b
 }
 
 /// The veto that keeps a similar-looking pair apart, if any.
@@ -157,6 +179,12 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
 fn veto(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> Option<Rule> {
     if x.notice != y.notice {
         return Some(Rule::NoticeVsArticle);
+    }
+    if x.title_numbers != y.title_numbers
+        && !x.title_numbers.is_empty()
+        && !y.title_numbers.is_empty()
+    {
+        return Some(Rule::DifferentNumbers);
     }
     if x.meeting_abstract != y.meeting_abstract
         && x.notice != Some(Notice::Protocol)

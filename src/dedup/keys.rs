@@ -23,6 +23,8 @@ pub struct RecordKeys {
     /// The title's letters and digits only, folded, after [`clean_title`] (`"A(1) receptors"`
     /// and `"A1 receptors"` agree).
     pub title: String,
+    /// The numbers in the title, in order (`Volume 1`, `Part 2`, `HPV-16/18`).
+    pub title_numbers: Vec<String>,
     /// The same for each translation of the title (`other_titles`).
     pub other_titles: Vec<String>,
     /// Publication year.
@@ -77,11 +79,17 @@ impl RecordKeys {
             first_page.or_else(|| r.article_number.as_deref().and_then(|a| pages(a).0));
         let issue = r.issue.as_deref().unwrap_or("");
         let volume_text = r.volume.as_deref().unwrap_or("");
+        let title = compact(&clean_title(raw_title));
         RecordKeys {
             doi,
             pmid,
             cristin,
-            title: compact(&clean_title(raw_title)),
+            title_numbers: title
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect(),
+            title,
             other_titles: r
                 .other_titles
                 .values()

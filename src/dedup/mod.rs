@@ -149,6 +149,8 @@ rules! {
     NoticeVsArticle = "notice_vs_article",
     /// Veto: one is a conference abstract, the other a journal article.
     AbstractVsArticle = "abstract_vs_article",
+    /// Veto: the titles differ in their numbers (`Part 1`, `Part 2`).
+    DifferentNumbers = "different_numbers",
 }
 
 impl Rule {
