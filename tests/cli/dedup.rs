@@ -566,3 +566,94 @@ fn review_on_a_terminal_stores_each_answer() {
         "the answer is respected by the next run"
     );
 }
+
+/// `n` works as two CSV exports: every work in both, the second with its title in upper
+/// case and no DOI for one work in three. Words come from a fixed generator.
+fn synthetic(n: usize) -> (String, String) {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let syllables = [
+        "ka", "ri", "no", "ve", "lu", "sta", "mor", "ped", "gal", "tin", "bro", "ske",
+    ];
+    let mut word =
+        |k: usize| -> String { (0..k).map(|_| syllables[(next() % 12) as usize]).collect() };
+    let (mut a, mut b) = (
+        String::from("id,title,authors,year,journal,volume,pages,doi\n"),
+        String::from("id,title,authors,year,journal,volume,pages,doi\n"),
+    );
+    for i in 0..n {
+        let title: Vec<String> = (0..8).map(|j| word(2 + (i + j) % 3)).collect();
+        let title = title.join(" ");
+        let author = format!("{} {}", word(3), "ABCDEFG".chars().nth(i % 7).unwrap());
+        let journal = format!("Journal of {}", word(3));
+        let (year, vol, page) = (1990 + i % 30, 1 + i % 40, 1 + (i * 7) % 500);
+        let doi = format!("10.5555/w{i}");
+        a.push_str(&format!(
+            "a{i},{title},{author},{year},{journal},{vol},{page}-{},{doi}\n",
+            page + 9
+        ));
+        let doi_b = if i % 3 == 0 { "" } else { doi.as_str() };
+        b.push_str(&format!(
+            "b{i},{},{author},{year},{journal},{vol},{page}-{},{doi_b}\n",
+            title.to_uppercase(),
+            page + 9
+        ));
+    }
+    (a, b)
+}
+
+#[test]
+fn kill_9_at_any_moment_then_rerun_gives_the_uninterrupted_result() {
+    let (a, b) = synthetic(3000);
+    let setup = || {
+        let ws = TestWorkspace::new();
+        import(&ws, "alpha", &a);
+        import(&ws, "beta", &b);
+        ws
+    };
+    let clean = setup();
+    let started = std::time::Instant::now();
+    let json = dedup(&clean, &[]);
+    let took = started.elapsed();
+    assert_eq!(
+        (&json["input"], &json["unique"]),
+        (&6000.into(), &3000.into())
+    );
+    let (links, clusters) = (
+        dedup_file(&clean, "links.jsonl"),
+        dedup_file(&clean, "clusters.jsonl"),
+    );
+
+    let ws = setup();
+    let mut killed = 0;
+    for fraction in [0.1, 0.3, 0.5, 0.7, 0.9] {
+        let mut child = ws
+            .command(&["dedup"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took.mul_f64(fraction));
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        if !child.wait().unwrap().success() {
+            killed += 1;
+        }
+        // Whatever the moment, the corpus reads: status works and counts records.
+        let (status, out) = ws.json(&["status"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(status["sources"]["alpha"], 3000);
+    }
+    assert!(killed > 0, "every run finished before it could be killed");
+    let json = dedup(&ws, &[]);
+    assert_eq!(json["unique"], 3000);
+    assert_eq!(
+        sorted_lines(&dedup_file(&ws, "links.jsonl")),
+        sorted_lines(&links)
+    );
+    assert_eq!(dedup_file(&ws, "clusters.jsonl"), clusters);
+}
