@@ -49,8 +49,9 @@ pub fn merges(ws: &Workspace, ui: &Ui) -> Result<Merges, CliError> {
     Ok(merges)
 }
 
-/// The decisions of every reviewer, each on the merged record its record now belongs to,
-/// with the warnings (torn or unreadable lines) already shown.
+/// The decisions of every reviewer, each on the merged record its record now belongs to
+/// under `merges` (see [`merges`]), with the warnings (torn or unreadable lines) already
+/// shown and returned for a report.
 pub fn decisions(
     ws: &Workspace,
     ui: &Ui,

@@ -153,10 +153,19 @@ pub fn append_links(corpus: &Path, links: &[StoredLink]) -> Result<Option<Diagno
     Ok(repaired)
 }
 
-/// Replaces `links.jsonl` atomically (a full run).
+/// Replaces `links.jsonl` atomically (a full run), unless it already holds exactly these
+/// lines (what depends on the corpus, like the index, then stays current).
 pub fn write_links(corpus: &Path, links: &[StoredLink]) -> Result<(), StoreError> {
-    let path = links_path(corpus);
-    jsonl::write_atomic(&path, &to_lines(&path, links)?)
+    write_if_changed(&links_path(corpus), links).map(|_| ())
+}
+
+fn write_if_changed<T: Serialize>(path: &Path, items: &[T]) -> Result<bool, StoreError> {
+    let bytes = to_lines(path, items)?;
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    jsonl::write_atomic(path, &bytes)?;
+    Ok(true)
 }
 
 /// Every stored answer, in file order (the latest answer on a pair counts).
@@ -211,13 +220,7 @@ pub fn read_clusters(corpus: &Path) -> Result<(Vec<ClusterLine>, Vec<Diagnostic>
 /// Replaces `clusters.jsonl` atomically, unless it already holds exactly these clusters
 /// (a run that changes nothing leaves the file untouched). Returns true when written.
 pub fn write_clusters(corpus: &Path, clusters: &[ClusterLine]) -> Result<bool, StoreError> {
-    let path = clusters_path(corpus);
-    let bytes = to_lines(&path, clusters)?;
-    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    jsonl::write_atomic(&path, &bytes)?;
-    Ok(true)
+    write_if_changed(&clusters_path(corpus), clusters)
 }
 
 /// Which merged record every source record belongs to, read from `clusters.jsonl`: what

@@ -177,7 +177,19 @@ fn running_twice_changes_nothing_and_incremental_equals_full() {
     assert_eq!(dedup_file(&ws, "links.jsonl"), links, "idempotent");
     assert_eq!(dedup_file(&ws, "clusters.jsonl"), kept, "idempotent");
 
+    let mtime = |f: &str| {
+        std::fs::metadata(ws.root.join("corpus/dedup").join(f))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let touched = (mtime("links.jsonl"), mtime("clusters.jsonl"));
     let full = dedup(&ws, &["--full"]);
+    assert_eq!(
+        (mtime("links.jsonl"), mtime("clusters.jsonl")),
+        touched,
+        "files left untouched when nothing changes (the index stays current)"
+    );
     assert_eq!(full["new_records"], 7);
     assert_eq!(
         full["changed"], false,
