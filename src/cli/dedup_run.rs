@@ -37,6 +37,8 @@ pub struct DedupRun {
     /// The review queue: the uncertain links a reviewer faces, one per pair of merged
     /// records (the first of several between the same two, which one answer settles).
     pub queue: Vec<Link>,
+    /// The group (merged record) of each record, numbered in canonical order.
+    pub group: Vec<usize>,
     /// The merged record set as stored.
     pub clusters: Vec<ClusterLine>,
     /// True when `clusters.jsonl` changed (false: the run changed nothing).
@@ -235,13 +237,18 @@ pub fn run(
         }
     }
     let clusters = assign_ids(&groups, &previous);
-    let group_of = |i: usize| assignment[i].map_or(usize::MAX - i, |c| c);
+    let mut group = vec![0usize; records.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for m in members {
+            group[index[m.key.as_str()]] = g;
+        }
+    }
     let mut asked: HashSet<(usize, usize)> = HashSet::new();
     let queue: Vec<Link> = clustering
         .uncertain
         .iter()
         .filter(|l| {
-            let (x, y) = (group_of(l.a), group_of(l.b));
+            let (x, y) = (group[l.a], group[l.b]);
             asked.insert((x.min(y), x.max(y)))
         })
         .copied()
@@ -256,6 +263,7 @@ pub fn run(
         new_links,
         clustering,
         queue,
+        group,
         clusters,
         changed,
         diagnostics,
@@ -328,6 +336,7 @@ impl DedupRun {
                 a: side(&self.records[l.a], &self.keys[l.a]),
                 b: side(&self.records[l.b], &self.keys[l.b]),
                 why: why(l),
+                groups: (self.group[l.a], self.group[l.b]),
             })
             .collect()
     }

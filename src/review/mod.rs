@@ -55,6 +55,9 @@ pub struct Pair {
     pub b: Side,
     /// Why it is uncertain: the rule and scores, as one line.
     pub why: String,
+    /// The merged records (groups) `a` and `b` belong to: one answer settles every pair
+    /// between the same two groups.
+    pub groups: (usize, usize),
 }
 
 /// What a key asks for.
@@ -93,13 +96,17 @@ pub struct Answered {
     pub duplicate: bool,
 }
 
-/// The queue and where the reviewer is in it.
+/// The queue and where the reviewer is in it. Answers given in the session settle later
+/// pairs: after "same work" on A–B, a pair between A's and B's groups is not asked; after
+/// "different works", neither is one between the same two groups.
 #[derive(Debug, Clone)]
 pub struct Queue {
     pairs: Vec<Pair>,
     answers: Vec<Option<bool>>,
     pos: usize,
     done: bool,
+    joined: std::collections::HashMap<usize, usize>,
+    apart: Vec<(usize, usize)>,
 }
 
 impl Queue {
@@ -111,7 +118,27 @@ impl Queue {
             answers: vec![None; n],
             pos: 0,
             done: n == 0,
+            joined: std::collections::HashMap::new(),
+            apart: Vec::new(),
         }
+    }
+
+    fn root(&self, mut g: usize) -> usize {
+        while let Some(&p) = self.joined.get(&g) {
+            g = p;
+        }
+        g
+    }
+
+    /// True when answers of this session already settle pair `i`.
+    fn settled(&self, i: usize) -> bool {
+        let (a, b) = self.pairs[i].groups;
+        let (ra, rb) = (self.root(a), self.root(b));
+        ra == rb
+            || self.apart.iter().any(|&(x, y)| {
+                let (rx, ry) = (self.root(x), self.root(y));
+                (rx, ry) == (ra, rb) || (ry, rx) == (ra, rb)
+            })
     }
 
     /// Applies `action`; returns the answer to store, if it made one.
@@ -124,6 +151,15 @@ impl Queue {
                 let duplicate = action == Action::Yes;
                 self.answers[self.pos] = Some(duplicate);
                 let index = self.pos;
+                let (a, b) = self.pairs[index].groups;
+                let (ra, rb) = (self.root(a), self.root(b));
+                if duplicate {
+                    if ra != rb {
+                        self.joined.insert(rb, ra);
+                    }
+                } else {
+                    self.apart.push((a, b));
+                }
                 self.advance();
                 Some(Answered { index, duplicate })
             }
@@ -142,11 +178,11 @@ impl Queue {
         }
     }
 
+    /// On to the next pair not settled yet, or done.
     fn advance(&mut self) {
-        if self.pos + 1 < self.pairs.len() {
-            self.pos += 1;
-        } else {
-            self.done = true;
+        match (self.pos + 1..self.pairs.len()).find(|&i| !self.settled(i)) {
+            Some(i) => self.pos = i,
+            None => self.done = true,
         }
     }
 
@@ -191,8 +227,19 @@ pub(crate) mod testing {
     //! Pairs for the queue's and the view's tests.
     use super::*;
 
-    /// A pair of two records with these titles and years.
+    /// A pair of two records with these titles and years, in groups 0 and 1.
     pub fn pair(title_a: &str, title_b: &str, year_a: &str, year_b: &str) -> Pair {
+        grouped(title_a, title_b, year_a, year_b, (0, 1))
+    }
+
+    /// A pair between records of these groups.
+    pub fn grouped(
+        title_a: &str,
+        title_b: &str,
+        year_a: &str,
+        year_b: &str,
+        groups: (usize, usize),
+    ) -> Pair {
         let side = |key: &str, id: &str, t: &str, y: &str| {
             Side::new(
                 key,
@@ -209,21 +256,22 @@ pub(crate) mod testing {
             a: side("crossref:10.1/a", "aaaaaaaaaaaa", title_a, year_a),
             b: side("cristin:77", "bbbbbbbbbbbb", title_b, year_b),
             why: "similar · title 0.92".into(),
+            groups,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::testing::pair;
+    use super::testing::{grouped, pair};
     use super::*;
 
     #[test]
     fn answers_are_returned_as_made_and_skip_back_quit_move_without_answering() {
         let mut q = Queue::new(vec![
-            pair("A", "A.", "2020", "2020"),
-            pair("B", "B", "2019", "2020"),
-            pair("C", "C", "2018", "2018"),
+            grouped("A", "A.", "2020", "2020", (0, 1)),
+            grouped("B", "B", "2019", "2020", (2, 3)),
+            grouped("C", "C", "2018", "2018", (4, 5)),
         ]);
         assert_eq!(
             q.apply(Action::Yes),
@@ -251,6 +299,27 @@ mod tests {
         assert_eq!(q.apply(Action::Quit), None);
         assert!(q.is_done());
         assert_eq!(q.apply(Action::Yes), None, "nothing after quitting");
+        assert_eq!(q.answered(), 2);
+    }
+
+    #[test]
+    fn pairs_settled_by_earlier_answers_are_not_asked() {
+        // Groups 0, 1, 2: yes on 0–1 settles 1–0 and, once 0 and 1 are one, a 0–2 "no"
+        // settles 1–2; a 3–4 pair stays.
+        let mut q = Queue::new(vec![
+            grouped("a", "b", "1", "1", (0, 1)),
+            grouped("b", "a", "1", "1", (1, 0)),
+            grouped("a", "c", "1", "1", (0, 2)),
+            grouped("b", "c", "1", "1", (1, 2)),
+            grouped("d", "e", "1", "1", (3, 4)),
+        ]);
+        q.apply(Action::Yes);
+        assert_eq!(q.position(), 2, "1–0 is one work already");
+        q.apply(Action::No);
+        assert_eq!(q.position(), 4, "1–2 is kept apart already");
+        assert_eq!(q.current().unwrap().a.value("title"), "d");
+        q.apply(Action::Skip);
+        assert!(q.is_done());
         assert_eq!(q.answered(), 2);
     }
 
