@@ -103,7 +103,9 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         ui.warn(&d.to_string());
     }
 
-    if args.review {
+    if args.review && run.queue.is_empty() {
+        ui.status("no uncertain pairs to review");
+    } else if args.review {
         let (mut log, _) = AnswerLog::open(&corpus)?;
         let mut queue = Queue::new(run.pairs());
         review::tui::run(&mut queue, ui.colors(), |a| {
