@@ -102,6 +102,13 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     for d in &run.diagnostics {
         ui.warn(&d.to_string());
     }
+    if run.recovered {
+        ui.warn(&format!(
+            "{} is missing or empty while {} holds merged records: every record was compared again",
+            store::links_path(&corpus).display(),
+            store::clusters_path(&corpus).display()
+        ));
+    }
 
     if args.review && run.queue.is_empty() {
         ui.status("no uncertain pairs to review");

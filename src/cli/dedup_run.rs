@@ -45,6 +45,9 @@ pub struct DedupRun {
     pub changed: bool,
     /// Problems found reading or repairing `corpus/dedup/`.
     pub diagnostics: Vec<Diagnostic>,
+    /// True when an incremental run had to compare everything (links.jsonl was missing
+    /// while clusters.jsonl held merged records).
+    pub recovered: bool,
 }
 
 impl DedupRun {
@@ -117,6 +120,12 @@ pub fn run(
     let mut diagnostics = Vec::new();
     let (previous, d) = Merges::load(corpus)?;
     diagnostics.extend(d);
+    // Merged records without a single stored link: links.jsonl was removed. Comparing only
+    // new records would silently undo every merge, so compare everything.
+    let recovered = !full
+        && previous.clusters().iter().any(|c| c.members.len() > 1)
+        && std::fs::metadata(store::links_path(corpus)).map_or(true, |m| m.len() == 0);
+    let full = full || recovered;
     let keys: Vec<String> = records
         .iter()
         .map(|r| source_key(r.source(), r.source_id()))
@@ -267,6 +276,7 @@ pub fn run(
         clusters,
         changed,
         diagnostics,
+        recovered,
     })
 }
 

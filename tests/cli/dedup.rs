@@ -202,6 +202,23 @@ fn running_twice_changes_nothing_and_incremental_equals_full() {
     );
     assert_eq!(dedup_file(&ws, "clusters.jsonl"), kept);
 
+    // Without links.jsonl (deleted by hand) the merges are not silently undone.
+    std::fs::remove_file(ws.root.join("corpus/dedup/links.jsonl")).unwrap();
+    let (json, out) = ws.json(&["dedup"]);
+    assert!(
+        stderr(&out).contains("every record was compared again"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        (&json["unique"], &json["changed"]),
+        (&5.into(), &false.into())
+    );
+    assert_eq!(
+        sorted_lines(&dedup_file(&ws, "links.jsonl")),
+        sorted_lines(&links)
+    );
+
     // A workspace that imports everything first and runs once ends the same.
     let once = both();
     dedup(&once, &[]);
