@@ -298,7 +298,7 @@ fn side(r: &Record, key: &str) -> Side {
     }
     let mut rows = vec![("title", opt(&r.title))];
     for (lang, t) in &r.other_titles {
-        rows.push(("title/", format!("{lang}: {t}")));
+        rows.push(("title in", format!("{lang}: {t}")));
     }
     rows.extend([
         ("authors", authors),
@@ -306,7 +306,14 @@ fn side(r: &Record, key: &str) -> Side {
         ("venue", opt(&r.venue)),
         ("volume", opt(&r.volume)),
         ("issue", opt(&r.issue)),
-        ("pages", opt(&r.pages).to_string() + &opt(&r.article_number)),
+        (
+            "pages",
+            match (&r.pages, &r.article_number) {
+                (Some(p), Some(a)) => format!("{p} · article {a}"),
+                (None, Some(a)) => format!("article {a}"),
+                (p, None) => opt(p),
+            },
+        ),
         ("doi", opt(&r.doi)),
         ("ids", ids.join("; ")),
         ("type", opt(&r.kind)),
