@@ -100,9 +100,9 @@ pub const LISTING_HEADER: &str = "\
 ";
 
 /// A name usable in the file for a record: its source key, or its record id when the key
-/// holds whitespace.
+/// holds whitespace or anything unsafe to show on a terminal.
 pub fn name<'a>(key: &'a str, id: &'a str) -> &'a str {
-    if key.chars().any(char::is_whitespace) {
+    if key.chars().any(char::is_whitespace) || crate::text::for_terminal(key) != key {
         id
     } else {
         key
@@ -157,5 +157,6 @@ mod tests {
     fn names_fall_back_to_the_id_when_the_key_has_spaces() {
         assert_eq!(name("x:a b", "aaaaaaaaaaaa"), "aaaaaaaaaaaa");
         assert_eq!(name("x:ab", "aaaaaaaaaaaa"), "x:ab");
+        assert_eq!(name("x:a\u{1b}[2Jb", "aaaaaaaaaaaa"), "aaaaaaaaaaaa");
     }
 }
