@@ -495,3 +495,88 @@ pub fn resolve_answers(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::testing::record;
+
+    fn link(a: &str, b: &str) -> StoredLink {
+        StoredLink {
+            a: a.into(),
+            b: b.into(),
+            verdict: "uncertain".into(),
+            rule: "similar".into(),
+            scores: serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn an_answer_naming_merged_records_lands_on_the_pair_the_queue_showed() {
+        let records = vec![
+            record("x", "1", None),
+            record("y", "2", None),
+            record("z", "3", None),
+        ];
+        let merges = Merges::new(vec![
+            ClusterLine {
+                id: records[0].id.clone(),
+                members: vec!["x:1".into(), "y:2".into()],
+                records: vec![records[0].id.clone(), records[1].id.clone()],
+            },
+            ClusterLine {
+                id: records[2].id.clone(),
+                members: vec!["z:3".into()],
+                records: vec![records[2].id.clone()],
+            },
+        ]);
+        let path = Path::new("a.txt");
+        let text = format!(
+            "{} {} y\nz:3 x:1 n\nx:1 z:3 ?\n",
+            records[2].id, records[0].id
+        );
+        let lines = answers::parse(path, &text).unwrap();
+        let got = resolve_answers(path, &lines, &records, &merges, &[link("y:2", "z:3")]).unwrap();
+        assert_eq!(
+            got,
+            [
+                ("y:2".to_string(), "z:3".to_string(), true),
+                ("x:1".to_string(), "z:3".to_string(), false)
+            ]
+        );
+        // The member's own id names the merged record too; naming both halves is refused.
+        let lines =
+            answers::parse(path, &format!("{} {} n\n", records[1].id, records[0].id)).unwrap();
+        let e = resolve_answers(path, &lines, &records, &merges, &[]).unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn the_latest_answer_on_a_pair_counts_and_unknown_records_are_left_out() {
+        let answer = |a: &str, b: &str, duplicate: bool| StoredAnswer {
+            a: a.into(),
+            b: b.into(),
+            duplicate,
+            reviewer: "r".into(),
+            time: jiff::Timestamp::UNIX_EPOCH,
+            tool: "t".into(),
+        };
+        let index: HashMap<&str, usize> = [("x:1", 0), ("x:2", 1), ("x:3", 2)].into();
+        let got = latest_answers(
+            &[
+                answer("x:1", "x:2", false),
+                answer("x:3", "x:9", true),
+                answer("x:2", "x:1", true),
+            ],
+            &index,
+        );
+        assert_eq!(
+            got,
+            [Answer {
+                a: 0,
+                b: 1,
+                duplicate: true
+            }]
+        );
+    }
+}
