@@ -31,7 +31,7 @@ pub struct Args {
     /// Compare every record again and rewrite the links (the result equals the incremental one)
     #[arg(long)]
     full: bool,
-    /// Review the uncertain pairs side by side: y same work, n different works, s skip, q quit
+    /// Review the uncertain pairs side by side: y same work, n different, s skip, b back, q quit
     #[arg(long, conflicts_with_all = ["answers", "list_uncertain"])]
     review: bool,
     /// Store the answers in FILE (lines `ID_A ID_B y|n|?`) before deduplicating
