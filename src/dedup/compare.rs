@@ -152,10 +152,16 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
             None => {
                 let venue_agrees = scores.venue.is_some_and(|v| v >= 0.75);
                 (venue_agrees && !volume_differs && t >= 0.95 && strong_authors)
-                    || (scores.venue.is_none()
-                        && t >= 1.0
+                    // Nothing else to compare, or venues named too differently to compare
+                    // (`ICIS` and `International Conference on Information Systems`): the
+                    // same long title, year, type and authors.
+                    || (t >= 1.0
+                        && x.title.len() >= 40
                         && strong_authors
-                        && scores.year_gap == Some(0))
+                        && scores.year_gap == Some(0)
+                        && x.kind.is_some()
+                        && x.kind == y.kind
+                        && !venue_differs_strongly(x, y, &scores))
             }
         };
         if duplicate {
@@ -166,6 +172,11 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
         return verdict(Verdict::Uncertain, Rule::Similar);
     }
     None
+}
+
+/// Venues that share nothing at all, not even an abbreviation, while both are journals.
+fn venue_differs_strongly(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
+    scores.venue.is_some_and(|v| v == 0.0) && x.kind == Some(super::keys::Kind::Article)
 }
 
 /// True unless both are known and differ.

@@ -23,7 +23,7 @@ pub struct RecordKeys {
     /// The title's letters and digits only, folded, after [`clean_title`] (`"A(1) receptors"`
     /// and `"A1 receptors"` agree).
     pub title: String,
-    /// The numbers in the title, in order (`Volume 1`, `Part 2`, `HPV-16/18`).
+    /// The numbers standing alone in the title, in order (`Volume 1`, `Part 2`, `HPV-16/18`).
     pub title_numbers: Vec<String>,
     /// The same for each translation of the title (`other_titles`).
     pub other_titles: Vec<String>,
@@ -50,6 +50,37 @@ pub struct RecordKeys {
     pub notice: Option<Notice>,
     /// Published in a supplement or meeting issue: a conference abstract (Rathbone).
     pub meeting_abstract: bool,
+    /// What the source's type says the record is, when it says.
+    pub kind: Option<Kind>,
+}
+
+/// Broad publication types, from the source's own type names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Journal article (`article`, `JOUR`, `journal-article`, `Journal Article`).
+    Article,
+    /// Conference paper (`inproceedings`, `CONF`, `proceedings-article`).
+    Conference,
+    /// Book or book chapter.
+    Book,
+}
+
+/// The broad type of a source's type name; `None` when it says nothing useful.
+pub fn kind(name: &str) -> Option<Kind> {
+    let n = name.to_lowercase();
+    if n.contains("proceedings") || n.contains("conf") || n.contains("paper-conference") {
+        Some(Kind::Conference)
+    } else if n.contains("chapter")
+        || n.contains("book")
+        || n.contains("incollection")
+        || n == "chap"
+    {
+        Some(Kind::Book)
+    } else if n.contains("article") || n == "jour" || n.contains("journal") {
+        Some(Kind::Article)
+    } else {
+        None
+    }
 }
 
 /// Kinds of records that share an article's title but are not the article.
@@ -72,21 +103,27 @@ impl RecordKeys {
         let raw_title = r.title.as_deref().unwrap_or("");
         let (first_page, last_page) = r.pages.as_deref().map(pages).unwrap_or_default();
         let pages_text = r.pages.as_deref().unwrap_or("").trim().to_lowercase();
+        // `e0033693`, BMJ's `a1754`, or a lone number of five digits or more.
+        let prefixed = pages_text.starts_with(|c: char| c.is_ascii_alphabetic());
         let article_number = (first_page.is_none() && r.article_number.is_some())
             || pages_text.starts_with('e')
-            || (last_page.is_none() && first_page.as_ref().is_some_and(|f| f.len() >= 5));
+            || (last_page.is_none()
+                && first_page
+                    .as_ref()
+                    .is_some_and(|f| f.len() >= 5 || (prefixed && f.len() >= 4)));
         let first_page =
             first_page.or_else(|| r.article_number.as_deref().and_then(|a| pages(a).0));
         let issue = r.issue.as_deref().unwrap_or("");
         let volume_text = r.volume.as_deref().unwrap_or("");
-        let title = compact(&clean_title(raw_title));
+        let cleaned = clean_title(raw_title);
+        let title = compact(&cleaned);
         RecordKeys {
             doi,
             pmid,
             cristin,
-            title_numbers: title
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|d| !d.is_empty())
+            title_numbers: fold(&cleaned)
+                .split(' ')
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
                 .map(str::to_string)
                 .collect(),
             title,
@@ -106,6 +143,7 @@ impl RecordKeys {
             article_number,
             last_page,
             notice: notice(raw_title, r.kind.as_deref()),
+            kind: r.kind.as_deref().and_then(kind),
             meeting_abstract: is_supplement(issue)
                 || is_supplement(volume_text)
                 || r.venue.as_deref().is_some_and(is_meeting_venue),
@@ -335,9 +373,18 @@ pub fn pages(s: &str) -> (Option<String>, Option<String>) {
     if lower.is_empty() || lower.contains("pagination") {
         return (None, None);
     }
-    let mut parts = lower
+    let mut tokens: Vec<&str> = lower
         .split(|c: char| c == '-' || c == '–' || c == ',' || c == ';' || c == ' ')
-        .filter(|p| !p.is_empty());
+        .filter(|p| !p.is_empty())
+        .collect();
+    // `II-221-5`: a letter prefix written apart from its number.
+    if tokens.len() >= 2
+        && tokens[0].chars().all(|c| "ivxlcdm".contains(c))
+        && tokens[1].chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        tokens.remove(0);
+    }
+    let mut parts = tokens.into_iter();
     let first = parts.next().map(page_token);
     let last = parts.next().map(page_token);
     let (first, last) = match (first, last) {
