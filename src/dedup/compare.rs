@@ -49,6 +49,17 @@ impl Comparison {
 
 /// The verdict on one pair; `None` when they are plainly different works.
 pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comparison> {
+    // Cheap exits first: without a shared identifier scheme, years too far apart decide.
+    let comparable_ids = x.doi.is_some() && y.doi.is_some()
+        || x.pmid.is_some() && y.pmid.is_some()
+        || x.cristin.is_some() && y.cristin.is_some();
+    if !comparable_ids
+        && x.year
+            .zip(y.year)
+            .is_some_and(|(a, b)| (a - b).abs() > options.year_tolerance)
+    {
+        return None;
+    }
     let (title, translated) = title_similarity(x, y);
     let scores = Scores {
         title,
@@ -78,8 +89,14 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     ] {
         match (a, b) {
             (Some(a), Some(b)) if a == b => {
-                if !(similar || title.is_none()) {
-                    return None; // one DOI for a supplement's many abstracts
+                // One DOI for a supplement's many abstracts: different titles, authors and
+                // pages. A title in another language (a Cristin record in Norwegian, its
+                // Crossref record in English) keeps the authors and pages.
+                let same_people = scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.pages == Some(true)
+                    && scores.year_gap.is_none_or(|g| g <= options.year_tolerance);
+                if !(similar || title.is_none() || same_people) {
+                    return None;
                 }
                 if let Some(veto) = veto(x, y, &scores) {
                     return verdict(Verdict::Distinct, veto);
@@ -90,9 +107,12 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 if !similar {
                     return None;
                 }
-                // Everything else the same: a work registered twice (Springer's old and new
-                // DOIs), which only a reviewer may merge.
-                let twin = title.is_some_and(|t| t >= 1.0)
+                // Everything else the same and one registrant: a work registered twice
+                // (Springer's old and new DOIs), which only a reviewer may merge.
+                let registrant = |d: &str| d.split('/').next().map(str::to_string);
+                let twin = same == Rule::Doi
+                    && a.as_deref().and_then(registrant) == b.as_deref().and_then(registrant)
+                    && title.is_some_and(|t| t >= 1.0)
                     && scores.authors.is_some_and(|a| a >= 0.7)
                     && scores.year_gap == Some(0)
                     && scores.pages == Some(true)
@@ -176,7 +196,8 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
 
 /// Venues that share nothing at all, not even an abbreviation, while both are journals.
 fn venue_differs_strongly(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
-    scores.venue.is_some_and(|v| v == 0.0) && x.kind == Some(super::keys::Kind::Article)
+    let journal = Some(super::keys::Kind::Article);
+    scores.venue.is_some_and(|v| v == 0.0) && x.kind == journal && y.kind == journal
 }
 
 /// True unless both are known and differ.
