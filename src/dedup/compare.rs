@@ -361,6 +361,132 @@ fn venue_similarity(x: &RecordKeys, y: &RecordKeys) -> Option<f32> {
 mod tests {
     use super::*;
 
+    use crate::dedup::tests::rec;
+
+    fn keys(r: &crate::model::Record) -> RecordKeys {
+        RecordKeys::of(r)
+    }
+
+    fn verdict(a: &crate::model::Record, b: &crate::model::Record) -> Option<(Verdict, Rule)> {
+        compare(&keys(a), &keys(b), &Options::default()).map(|c| (c.verdict, c.rule))
+    }
+
+    const TITLE: &str = "Adenosine A1 receptor activation induces delayed preconditioning in rats";
+
+    #[test]
+    fn abbreviated_journal_and_short_pages_are_the_same_article() {
+        let a = rec("1", TITLE, Some(2000), Some("10.1161/01.cir.101.24.2841"));
+        let mut b = rec(
+            "2",
+            "Adenosine A(1) receptor activation induces delayed preconditioning in rats.",
+            Some(2000),
+            None,
+        );
+        b.venue = Some("Tidsskr Nor Laegeforen".into());
+        b.pages = Some("1123-9".into());
+        assert_eq!(verdict(&a, &b), Some((Verdict::Duplicate, Rule::TitleYear)));
+    }
+
+    #[test]
+    fn different_page_ranges_veto_but_a_typo_in_one_number_does_not() {
+        let a = rec("1", TITLE, Some(2000), None);
+        let mut b = rec("2", TITLE, Some(2000), None);
+        b.pages = Some("2013-2019".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        b.pages = Some("1132-1129".into()); // the first page mistyped, the last one agrees
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn different_article_numbers_veto_and_numbers_are_not_pages() {
+        let mut a = rec("1", TITLE, Some(2011), None);
+        let mut b = rec("2", TITLE, Some(2011), None);
+        a.pages = Some("e24083".into());
+        b.pages = Some("e26022".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        // PLoS ONE as a page range in one database, an article number in another.
+        b.pages = Some("1-6".into());
+        let c = compare(&keys(&a), &keys(&b), &Options::default()).unwrap();
+        assert_eq!(c.scores.pages, None);
+    }
+
+    #[test]
+    fn a_conference_abstract_is_not_the_journal_article() {
+        let a = rec("1", TITLE, Some(2009), None);
+        let mut b = rec("2", TITLE, Some(2009), None);
+        b.venue = Some("The FASEB Journal".into());
+        b.volume = Some("23 (S1)".into());
+        b.pages = None;
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::AbstractVsArticle))
+        );
+        // The same journal's supplement marked in one export only: one record.
+        b.venue = a.venue.clone();
+        b.volume = Some("140 Suppl 1".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Distinct));
+    }
+
+    #[test]
+    fn replies_and_comments_are_kept_apart() {
+        let a = rec("1", TITLE, Some(2000), None);
+        let b = rec("2", &format!("Comment on: {TITLE}"), Some(2000), None);
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::NoticeVsArticle))
+        );
+    }
+
+    #[test]
+    fn parts_and_volumes_with_other_numbers_are_different_works() {
+        let a = rec(
+            "1",
+            "International Conference on Information Systems, Volume 1",
+            Some(2013),
+            None,
+        );
+        let b = rec(
+            "2",
+            "International Conference on Information Systems, Volume 4",
+            Some(2013),
+            None,
+        );
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentNumbers))
+        );
+    }
+
+    #[test]
+    fn a_column_recurring_in_every_issue_is_not_one_record() {
+        let mut a = rec("1", "Editor's Comments", Some(2003), None);
+        let mut b = rec("2", "Editor's Comments", Some(2003), None);
+        a.issue = Some("2".into());
+        b.issue = Some("3".into());
+        a.pages = Some("iii-xi".into());
+        b.pages = Some("iii-xii".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn missing_dois_fall_back_to_the_fields_and_different_dois_veto() {
+        let a = rec("1", TITLE, Some(2000), Some("10.1161/01.cir.101.24.2841"));
+        let b = rec("2", TITLE, Some(2000), None);
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut c = rec("3", TITLE, Some(2000), Some("10.1016/other"));
+        c.pages = Some("200-210".into());
+        assert_eq!(
+            verdict(&a, &c),
+            Some((Verdict::Distinct, Rule::DifferentDoi))
+        );
+    }
+
     #[test]
     fn bounded_levenshtein_agrees_with_the_plain_one() {
         assert_eq!(bounded_levenshtein(b"kitten", b"sitting", 5), Some(3));

@@ -812,6 +812,160 @@ mod tests {
     }
 
     #[test]
+    fn database_notes_around_titles_are_dropped() {
+        for (raw, clean) in [
+            (
+                "Cervical neoplasia and the HIV-infected patient. [Review] [70 refs]",
+                "Cervical neoplasia and the HIV-infected patient",
+            ),
+            (
+                "[Comparative characteristics of in vivo models of hyperlipidemia]",
+                "Comparative characteristics of in vivo models of hyperlipidemia",
+            ),
+            (
+                "Efficacy of batroxobin. [Chinese]",
+                "Efficacy of batroxobin",
+            ),
+            (
+                "HPV testing after CIN 3: meta-analysis (Provisional abstract)",
+                "HPV testing after CIN 3: meta-analysis",
+            ),
+            (
+                "Adaptation of myocardium to ischemia. Russian",
+                "Adaptation of myocardium to ischemia",
+            ),
+            (
+                "Altitude exposure induces hypoxic preconditioning. German Hohenexposition induziert",
+                "Altitude exposure induces hypoxic preconditioning",
+            ),
+            (
+                "Evaluating the risk.[Erratum appears in Cancer Epidemiol Biomarkers Prev. 2006]",
+                "Evaluating the risk",
+            ),
+            // A trial's own parenthesis is part of the title.
+            ("Trial results (part 1)", "Trial results (part 1)"),
+        ] {
+            assert_eq!(clean_title(raw), clean, "{raw}");
+        }
+        assert_eq!(
+            compact(&clean_title("A(1) receptors and K(ATP) channels")),
+            compact("A1 receptors and KATP channels")
+        );
+        assert_eq!(compact("17 beta-Estradiol"), compact("17beta-estradiol"));
+    }
+
+    #[test]
+    fn pages_compare_as_numbers() {
+        let p = |s: &str| pages(s);
+        let some = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
+        assert_eq!(p("123-9"), some("123", "129"));
+        assert_eq!(p("2013-9"), p("2013-2019"));
+        assert_eq!(p("H1288-H1295"), some("1288", "1295"));
+        assert_eq!(p("II-221-5; discussion II-225-6"), some("221", "225"));
+        // Spreadsheets read `6-10` as 6 October and `11-19` as November 2019.
+        assert_eq!(p("06-Oct"), some("6", "10"));
+        assert_eq!(p("Nov-19"), some("11", "19"));
+        assert_eq!(p("11-Sep"), p("11-19"));
+        assert_eq!(p("iii--xi"), some("iii", "xi"));
+        assert_eq!(p("e0033693"), (Some("33693".into()), None));
+        assert_eq!(p("No Pagination Specified"), (None, None));
+        assert_eq!(p("Suppl-29").0, None);
+    }
+
+    #[test]
+    fn surnames_whatever_the_list_looks_like() {
+        let a = |f: &str, g: Option<&str>| crate::model::Author {
+            family: Some(f.into()),
+            given: g.map(str::to_string),
+            ..Default::default()
+        };
+        // A glued list the importer could not split: one "author".
+        assert_eq!(
+            surnames(&[a("Adeli K.Lewis G.", Some("F."))]),
+            ["adeli", "lewis"]
+        );
+        assert_eq!(
+            surnames(&[a("Kirsch M.Farhat F.Garnier J. P.Loisance", Some("D."))]),
+            ["kirsch", "farhat", "garnier", "loisance"]
+        );
+        assert_eq!(
+            surnames(&[a("RosenschÃ¶ld", Some("P. M.")), a("Økland", Some("T"))]),
+            ["rosenschold", "okland"]
+        );
+        assert_eq!(
+            surnames(&[a("Wright Jr.", Some("T C")), a("al.", None), a("et", None)]),
+            ["wright"]
+        );
+    }
+
+    #[test]
+    fn journal_names_and_abbreviations() {
+        assert_eq!(
+            venue_words("Obstetrics & Gynecology"),
+            venue_words("Obstetrics and Gynecology")
+        );
+        assert_eq!(
+            venue_words("PLoS ONE [Electronic Resource]"),
+            venue_words("PLoS ONE")
+        );
+        assert_eq!(
+            venue_words(
+                "International journal of gynecological cancer : official journal of the International Gynecological Cancer Society"
+            ),
+            venue_words("International Journal of Gynecological Cancer")
+        );
+        assert_eq!(
+            venue_words("Circulation. Conference: American Heart Association Scientific Sessions"),
+            ["circulation"]
+        );
+        assert_eq!(
+            venue_words("Tidsskrift for Den norske legeforening"),
+            ["tidsskrift", "den", "norske", "legeforening"]
+        );
+    }
+
+    #[test]
+    fn notices_are_recognised() {
+        assert_eq!(
+            notice(
+                "Erratum: Gain-of-function mutations in complement factor B",
+                None
+            ),
+            Some(Notice::Erratum)
+        );
+        assert_eq!(
+            notice("Correction to: Home care in Norway", None),
+            Some(Notice::Erratum)
+        );
+        assert_eq!(
+            notice("Atypical HUS - Reply", None),
+            None,
+            "a trailing Reply is left to the titles' similarity"
+        );
+        assert_eq!(
+            notice("Reply to Hansen et al.", None),
+            Some(Notice::Comment)
+        );
+        assert_eq!(notice("Retraction notice", None), Some(Notice::Retraction));
+        assert_eq!(
+            notice("Allocation of home care: a study protocol", None),
+            Some(Notice::Protocol)
+        );
+        assert_eq!(notice("Anything", Some("Erratum")), Some(Notice::Erratum));
+        assert_eq!(notice("Correctional health care in prisons", None), None);
+        assert_eq!(notice("Responsiveness of home care services", None), None);
+    }
+
+    #[test]
+    fn publication_types() {
+        assert_eq!(kind("inproceedings"), Some(Kind::Conference));
+        assert_eq!(kind("journal-article"), Some(Kind::Article));
+        assert_eq!(kind("JOUR"), Some(Kind::Article));
+        assert_eq!(kind("book-chapter"), Some(Kind::Book));
+        assert_eq!(kind("misc"), None);
+    }
+
+    #[test]
     fn digit_ids() {
         assert_eq!(digits_id("PMID: 0012345").as_deref(), Some("12345"));
         assert_eq!(digits_id("none"), None);
