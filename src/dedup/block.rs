@@ -4,29 +4,39 @@
 //! the two records, which is what makes incremental runs equal full runs.
 
 use super::keys::RecordKeys;
-use std::collections::HashMap;
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Every pair `(a, b)`, `a < b`, sharing a key, with `b >= new_from`; sorted, no repeats.
-pub fn candidate_pairs(keys: &[RecordKeys], new_from: usize) -> Vec<(usize, usize)> {
-    let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        for key in block_keys(k) {
-            blocks.entry(key).or_default().push(i as u32);
-        }
-    }
-    let mut pairs = Vec::new();
-    for members in blocks.values() {
-        for (x, &b) in members.iter().enumerate() {
-            if (b as usize) < new_from {
-                continue;
+///
+/// The keys of all records are sorted once (`(key, record)`, 12 bytes each) and each run of
+/// equal keys is a block; no hash map of vectors, so a million records stay within a few
+/// hundred megabytes. Blocks are never capped (a cap would depend on the rest of the corpus
+/// and break incremental = full); keys that could gather many unrelated records (the start
+/// of a title, a short title) carry the year instead.
+pub fn candidate_pairs(keys: &[RecordKeys], new_from: usize) -> Vec<(u32, u32)> {
+    let mut entries: Vec<(u64, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, k)| block_keys(k).into_iter().map(move |key| (key, i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    let runs: Vec<&[(u64, u32)]> = entries.chunk_by(|a, b| a.0 == b.0).collect();
+    let mut pairs: Vec<(u32, u32)> = runs
+        .par_iter()
+        .flat_map_iter(|run| {
+            let mut out = Vec::new();
+            if run.len() > 1 {
+                for (x, &(_, b)) in run.iter().enumerate() {
+                    if (b as usize) >= new_from {
+                        out.extend(run[..x].iter().map(|&(_, a)| (a, b)));
+                    }
+                }
             }
-            for &a in &members[..x] {
-                pairs.push((a as usize, b as usize));
-            }
-        }
-    }
-    pairs.sort_unstable();
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
     pairs.dedup();
     pairs
 }
@@ -54,11 +64,24 @@ fn block_keys(k: &RecordKeys) -> Vec<u64> {
     if let Some(c) = &k.cristin {
         add("cristin", c);
     }
+    // Records within the year tolerance of 1 share one of `year` and `year + 1`.
+    let years: Vec<String> = match k.year {
+        Some(y) => vec![y.to_string(), (y + 1).to_string()],
+        None => vec!["-".to_string()],
+    };
     for t in std::iter::once(&k.title).chain(&k.other_titles) {
-        add("title", t);
+        if t.len() >= SHORT_TITLE {
+            add("title", t);
+        } else {
+            for y in &years {
+                add("short-title", &format!("{t}|{y}"));
+            }
+        }
         if t.len() >= AFFIX + 10 && t.is_ascii() {
-            add("start", &t[..AFFIX]);
-            add("end", &t[t.len() - AFFIX..]);
+            for y in &years {
+                add("start", &format!("{}|{y}", &t[..AFFIX]));
+                add("end", &format!("{}|{y}", &t[t.len() - AFFIX..]));
+            }
         }
     }
     if let (Some(a), Some(v), Some(p)) = (k.authors.first(), &k.volume, &k.first_page) {
@@ -68,3 +91,7 @@ fn block_keys(k: &RecordKeys) -> Vec<u64> {
     out.dedup();
     out
 }
+
+/// Titles shorter than this (compacted) are generic (`Editorial`, `Reply`, `Introduction`)
+/// and blocked together with their year only.
+const SHORT_TITLE: usize = 25;

@@ -49,6 +49,17 @@ impl Comparison {
 
 /// The verdict on one pair; `None` when they are plainly different works.
 pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comparison> {
+    // Cheap exits first: without a shared identifier scheme, years too far apart decide.
+    let comparable_ids = x.doi.is_some() && y.doi.is_some()
+        || x.pmid.is_some() && y.pmid.is_some()
+        || x.cristin.is_some() && y.cristin.is_some();
+    if !comparable_ids
+        && x.year
+            .zip(y.year)
+            .is_some_and(|(a, b)| (a - b).abs() > options.year_tolerance)
+    {
+        return None;
+    }
     let (title, translated) = title_similarity(x, y);
     let scores = Scores {
         title,
@@ -78,8 +89,14 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     ] {
         match (a, b) {
             (Some(a), Some(b)) if a == b => {
-                if !(similar || title.is_none()) {
-                    return None; // one DOI for a supplement's many abstracts
+                // One DOI for a supplement's many abstracts: different titles, authors and
+                // pages. A title in another language (a Cristin record in Norwegian, its
+                // Crossref record in English) keeps the authors and pages.
+                let same_people = scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.pages == Some(true)
+                    && scores.year_gap.is_none_or(|g| g <= options.year_tolerance);
+                if !(similar || title.is_none() || same_people) {
+                    return None;
                 }
                 if let Some(veto) = veto(x, y, &scores) {
                     return verdict(Verdict::Distinct, veto);
@@ -90,9 +107,12 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 if !similar {
                     return None;
                 }
-                // Everything else the same: a work registered twice (Springer's old and new
-                // DOIs), which only a reviewer may merge.
-                let twin = title.is_some_and(|t| t >= 1.0)
+                // Everything else the same and one registrant: a work registered twice
+                // (Springer's old and new DOIs), which only a reviewer may merge.
+                let registrant = |d: &str| d.split('/').next().map(str::to_string);
+                let twin = same == Rule::Doi
+                    && a.as_deref().and_then(registrant) == b.as_deref().and_then(registrant)
+                    && title.is_some_and(|t| t >= 1.0)
                     && scores.authors.is_some_and(|a| a >= 0.7)
                     && scores.year_gap == Some(0)
                     && scores.pages == Some(true)
@@ -152,10 +172,16 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
             None => {
                 let venue_agrees = scores.venue.is_some_and(|v| v >= 0.75);
                 (venue_agrees && !volume_differs && t >= 0.95 && strong_authors)
-                    || (scores.venue.is_none()
-                        && t >= 1.0
+                    // Nothing else to compare, or venues named too differently to compare
+                    // (`ICIS` and `International Conference on Information Systems`): the
+                    // same long title, year, type and authors.
+                    || (t >= 1.0
+                        && x.title.len() >= 40
                         && strong_authors
-                        && scores.year_gap == Some(0))
+                        && scores.year_gap == Some(0)
+                        && x.kind.is_some()
+                        && x.kind == y.kind
+                        && !venue_differs_strongly(x, y, &scores))
             }
         };
         if duplicate {
@@ -166,6 +192,12 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
         return verdict(Verdict::Uncertain, Rule::Similar);
     }
     None
+}
+
+/// Venues that share nothing at all, not even an abbreviation, while both are journals.
+fn venue_differs_strongly(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
+    let journal = Some(super::keys::Kind::Article);
+    scores.venue.is_some_and(|v| v == 0.0) && x.kind == journal && y.kind == journal
 }
 
 /// True unless both are known and differ.
@@ -328,6 +360,132 @@ fn venue_similarity(x: &RecordKeys, y: &RecordKeys) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::dedup::tests::rec;
+
+    fn keys(r: &crate::model::Record) -> RecordKeys {
+        RecordKeys::of(r)
+    }
+
+    fn verdict(a: &crate::model::Record, b: &crate::model::Record) -> Option<(Verdict, Rule)> {
+        compare(&keys(a), &keys(b), &Options::default()).map(|c| (c.verdict, c.rule))
+    }
+
+    const TITLE: &str = "Adenosine A1 receptor activation induces delayed preconditioning in rats";
+
+    #[test]
+    fn abbreviated_journal_and_short_pages_are_the_same_article() {
+        let a = rec("1", TITLE, Some(2000), Some("10.1161/01.cir.101.24.2841"));
+        let mut b = rec(
+            "2",
+            "Adenosine A(1) receptor activation induces delayed preconditioning in rats.",
+            Some(2000),
+            None,
+        );
+        b.venue = Some("Tidsskr Nor Laegeforen".into());
+        b.pages = Some("1123-9".into());
+        assert_eq!(verdict(&a, &b), Some((Verdict::Duplicate, Rule::TitleYear)));
+    }
+
+    #[test]
+    fn different_page_ranges_veto_but_a_typo_in_one_number_does_not() {
+        let a = rec("1", TITLE, Some(2000), None);
+        let mut b = rec("2", TITLE, Some(2000), None);
+        b.pages = Some("2013-2019".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        b.pages = Some("1132-1129".into()); // the first page mistyped, the last one agrees
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn different_article_numbers_veto_and_numbers_are_not_pages() {
+        let mut a = rec("1", TITLE, Some(2011), None);
+        let mut b = rec("2", TITLE, Some(2011), None);
+        a.pages = Some("e24083".into());
+        b.pages = Some("e26022".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        // PLoS ONE as a page range in one database, an article number in another.
+        b.pages = Some("1-6".into());
+        let c = compare(&keys(&a), &keys(&b), &Options::default()).unwrap();
+        assert_eq!(c.scores.pages, None);
+    }
+
+    #[test]
+    fn a_conference_abstract_is_not_the_journal_article() {
+        let a = rec("1", TITLE, Some(2009), None);
+        let mut b = rec("2", TITLE, Some(2009), None);
+        b.venue = Some("The FASEB Journal".into());
+        b.volume = Some("23 (S1)".into());
+        b.pages = None;
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::AbstractVsArticle))
+        );
+        // The same journal's supplement marked in one export only: one record.
+        b.venue = a.venue.clone();
+        b.volume = Some("140 Suppl 1".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Distinct));
+    }
+
+    #[test]
+    fn replies_and_comments_are_kept_apart() {
+        let a = rec("1", TITLE, Some(2000), None);
+        let b = rec("2", &format!("Comment on: {TITLE}"), Some(2000), None);
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::NoticeVsArticle))
+        );
+    }
+
+    #[test]
+    fn parts_and_volumes_with_other_numbers_are_different_works() {
+        let a = rec(
+            "1",
+            "International Conference on Information Systems, Volume 1",
+            Some(2013),
+            None,
+        );
+        let b = rec(
+            "2",
+            "International Conference on Information Systems, Volume 4",
+            Some(2013),
+            None,
+        );
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentNumbers))
+        );
+    }
+
+    #[test]
+    fn a_column_recurring_in_every_issue_is_not_one_record() {
+        let mut a = rec("1", "Editor's Comments", Some(2003), None);
+        let mut b = rec("2", "Editor's Comments", Some(2003), None);
+        a.issue = Some("2".into());
+        b.issue = Some("3".into());
+        a.pages = Some("iii-xi".into());
+        b.pages = Some("iii-xii".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn missing_dois_fall_back_to_the_fields_and_different_dois_veto() {
+        let a = rec("1", TITLE, Some(2000), Some("10.1161/01.cir.101.24.2841"));
+        let b = rec("2", TITLE, Some(2000), None);
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut c = rec("3", TITLE, Some(2000), Some("10.1016/other"));
+        c.pages = Some("200-210".into());
+        assert_eq!(
+            verdict(&a, &c),
+            Some((Verdict::Distinct, Rule::DifferentDoi))
+        );
+    }
 
     #[test]
     fn bounded_levenshtein_agrees_with_the_plain_one() {

@@ -23,7 +23,7 @@ pub struct RecordKeys {
     /// The title's letters and digits only, folded, after [`clean_title`] (`"A(1) receptors"`
     /// and `"A1 receptors"` agree).
     pub title: String,
-    /// The numbers in the title, in order (`Volume 1`, `Part 2`, `HPV-16/18`).
+    /// The numbers standing alone in the title, in order (`Volume 1`, `Part 2`, `HPV-16/18`).
     pub title_numbers: Vec<String>,
     /// The same for each translation of the title (`other_titles`).
     pub other_titles: Vec<String>,
@@ -50,6 +50,37 @@ pub struct RecordKeys {
     pub notice: Option<Notice>,
     /// Published in a supplement or meeting issue: a conference abstract (Rathbone).
     pub meeting_abstract: bool,
+    /// What the source's type says the record is, when it says.
+    pub kind: Option<Kind>,
+}
+
+/// Broad publication types, from the source's own type names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Journal article (`article`, `JOUR`, `journal-article`, `Journal Article`).
+    Article,
+    /// Conference paper (`inproceedings`, `CONF`, `proceedings-article`).
+    Conference,
+    /// Book or book chapter.
+    Book,
+}
+
+/// The broad type of a source's type name; `None` when it says nothing useful.
+pub fn kind(name: &str) -> Option<Kind> {
+    let n = name.to_lowercase();
+    if n.contains("proceedings") || n.contains("conf") || n.contains("paper-conference") {
+        Some(Kind::Conference)
+    } else if n.contains("chapter")
+        || n.contains("book")
+        || n.contains("incollection")
+        || n == "chap"
+    {
+        Some(Kind::Book)
+    } else if n.contains("article") || n == "jour" || n.contains("journal") {
+        Some(Kind::Article)
+    } else {
+        None
+    }
 }
 
 /// Kinds of records that share an article's title but are not the article.
@@ -72,21 +103,27 @@ impl RecordKeys {
         let raw_title = r.title.as_deref().unwrap_or("");
         let (first_page, last_page) = r.pages.as_deref().map(pages).unwrap_or_default();
         let pages_text = r.pages.as_deref().unwrap_or("").trim().to_lowercase();
+        // `e0033693`, BMJ's `a1754`, or a lone number of five digits or more.
+        let prefixed = pages_text.starts_with(|c: char| c.is_ascii_alphabetic());
         let article_number = (first_page.is_none() && r.article_number.is_some())
             || pages_text.starts_with('e')
-            || (last_page.is_none() && first_page.as_ref().is_some_and(|f| f.len() >= 5));
+            || (last_page.is_none()
+                && first_page
+                    .as_ref()
+                    .is_some_and(|f| f.len() >= 5 || (prefixed && f.len() >= 4)));
         let first_page =
             first_page.or_else(|| r.article_number.as_deref().and_then(|a| pages(a).0));
         let issue = r.issue.as_deref().unwrap_or("");
         let volume_text = r.volume.as_deref().unwrap_or("");
-        let title = compact(&clean_title(raw_title));
+        let cleaned = clean_title(raw_title);
+        let title = compact(&cleaned);
         RecordKeys {
             doi,
             pmid,
             cristin,
-            title_numbers: title
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|d| !d.is_empty())
+            title_numbers: fold(&cleaned)
+                .split(' ')
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
                 .map(str::to_string)
                 .collect(),
             title,
@@ -106,6 +143,7 @@ impl RecordKeys {
             article_number,
             last_page,
             notice: notice(raw_title, r.kind.as_deref()),
+            kind: r.kind.as_deref().and_then(kind),
             meeting_abstract: is_supplement(issue)
                 || is_supplement(volume_text)
                 || r.venue.as_deref().is_some_and(is_meeting_venue),
@@ -335,9 +373,18 @@ pub fn pages(s: &str) -> (Option<String>, Option<String>) {
     if lower.is_empty() || lower.contains("pagination") {
         return (None, None);
     }
-    let mut parts = lower
-        .split(|c: char| c == '-' || c == '–' || c == ',' || c == ';' || c == ' ')
-        .filter(|p| !p.is_empty());
+    let mut tokens: Vec<&str> = lower
+        .split(['-', '–', ',', ';', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    // `II-221-5`: a letter prefix written apart from its number.
+    if tokens.len() >= 2
+        && tokens[0].chars().all(|c| "ivxlcdm".contains(c))
+        && tokens[1].chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        tokens.remove(0);
+    }
+    let mut parts = tokens.into_iter();
     let first = parts.next().map(page_token);
     let last = parts.next().map(page_token);
     let (first, last) = match (first, last) {
@@ -471,6 +518,13 @@ pub fn venue_words(v: &str) -> Vec<String> {
 /// case, `æ ø å` → `ae o aa`, other diacritics removed, everything that is not a letter or a
 /// digit a word break; words joined by single spaces.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() && !s.contains(['<', '&', '\\', '{', '}', '$']) {
+        return fold_ascii(s);
+    }
+    fold_unicode(s)
+}
+
+fn fold_unicode(s: &str) -> String {
     let repaired = repair_mojibake(s);
     let stripped = strip_markup(&repaired);
     let mut out = String::with_capacity(stripped.len());
@@ -486,6 +540,26 @@ pub fn fold(s: &str) -> String {
                 out.extend(c.to_string().nfd().filter(|d| !is_combining_mark(*d)));
             }
             c if is_combining_mark(c) => {}
+            _ => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// [`fold`] of plain ASCII text (most titles and names), without Unicode tables.
+fn fold_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'\'' => {}
+            b if b.is_ascii_alphanumeric() => out.push(b.to_ascii_lowercase() as char),
             _ => {
                 if !out.is_empty() && !out.ends_with(' ') {
                     out.push(' ');
@@ -688,6 +762,20 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_fast_path_agrees_with_the_full_fold() {
+        for s in [
+            "A(1) or A(3) adenosine receptors",
+            "Alzheimer's disease: a review.",
+            "  Spaces   and--dashes ",
+            "HPV-16/18 genotyping",
+            "",
+            "'quoted'",
+        ] {
+            assert_eq!(fold_ascii(s), fold_unicode(s), "{s:?}");
+        }
+    }
+
+    #[test]
     fn mojibake_is_repaired_before_folding() {
         assert_eq!(repair_mojibake("RosenschÃ¶ld"), "Rosenschöld");
         assert_eq!(fold("RosenschÃ¶ld P."), fold("Rosenschöld P."));
@@ -721,6 +809,160 @@ mod tests {
             Some("10.1186/s13643-015-0198-x")
         );
         assert_eq!(doi("not a doi"), None);
+    }
+
+    #[test]
+    fn database_notes_around_titles_are_dropped() {
+        for (raw, clean) in [
+            (
+                "Cervical neoplasia and the HIV-infected patient. [Review] [70 refs]",
+                "Cervical neoplasia and the HIV-infected patient",
+            ),
+            (
+                "[Comparative characteristics of in vivo models of hyperlipidemia]",
+                "Comparative characteristics of in vivo models of hyperlipidemia",
+            ),
+            (
+                "Efficacy of batroxobin. [Chinese]",
+                "Efficacy of batroxobin",
+            ),
+            (
+                "HPV testing after CIN 3: meta-analysis (Provisional abstract)",
+                "HPV testing after CIN 3: meta-analysis",
+            ),
+            (
+                "Adaptation of myocardium to ischemia. Russian",
+                "Adaptation of myocardium to ischemia",
+            ),
+            (
+                "Altitude exposure induces hypoxic preconditioning. German Hohenexposition induziert",
+                "Altitude exposure induces hypoxic preconditioning",
+            ),
+            (
+                "Evaluating the risk.[Erratum appears in Cancer Epidemiol Biomarkers Prev. 2006]",
+                "Evaluating the risk",
+            ),
+            // A trial's own parenthesis is part of the title.
+            ("Trial results (part 1)", "Trial results (part 1)"),
+        ] {
+            assert_eq!(clean_title(raw), clean, "{raw}");
+        }
+        assert_eq!(
+            compact(&clean_title("A(1) receptors and K(ATP) channels")),
+            compact("A1 receptors and KATP channels")
+        );
+        assert_eq!(compact("17 beta-Estradiol"), compact("17beta-estradiol"));
+    }
+
+    #[test]
+    fn pages_compare_as_numbers() {
+        let p = |s: &str| pages(s);
+        let some = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
+        assert_eq!(p("123-9"), some("123", "129"));
+        assert_eq!(p("2013-9"), p("2013-2019"));
+        assert_eq!(p("H1288-H1295"), some("1288", "1295"));
+        assert_eq!(p("II-221-5; discussion II-225-6"), some("221", "225"));
+        // Spreadsheets read `6-10` as 6 October and `11-19` as November 2019.
+        assert_eq!(p("06-Oct"), some("6", "10"));
+        assert_eq!(p("Nov-19"), some("11", "19"));
+        assert_eq!(p("11-Sep"), p("11-19"));
+        assert_eq!(p("iii--xi"), some("iii", "xi"));
+        assert_eq!(p("e0033693"), (Some("33693".into()), None));
+        assert_eq!(p("No Pagination Specified"), (None, None));
+        assert_eq!(p("Suppl-29").0, None);
+    }
+
+    #[test]
+    fn surnames_whatever_the_list_looks_like() {
+        let a = |f: &str, g: Option<&str>| crate::model::Author {
+            family: Some(f.into()),
+            given: g.map(str::to_string),
+            ..Default::default()
+        };
+        // A glued list the importer could not split: one "author".
+        assert_eq!(
+            surnames(&[a("Adeli K.Lewis G.", Some("F."))]),
+            ["adeli", "lewis"]
+        );
+        assert_eq!(
+            surnames(&[a("Kirsch M.Farhat F.Garnier J. P.Loisance", Some("D."))]),
+            ["kirsch", "farhat", "garnier", "loisance"]
+        );
+        assert_eq!(
+            surnames(&[a("RosenschÃ¶ld", Some("P. M.")), a("Økland", Some("T"))]),
+            ["rosenschold", "okland"]
+        );
+        assert_eq!(
+            surnames(&[a("Wright Jr.", Some("T C")), a("al.", None), a("et", None)]),
+            ["wright"]
+        );
+    }
+
+    #[test]
+    fn journal_names_and_abbreviations() {
+        assert_eq!(
+            venue_words("Obstetrics & Gynecology"),
+            venue_words("Obstetrics and Gynecology")
+        );
+        assert_eq!(
+            venue_words("PLoS ONE [Electronic Resource]"),
+            venue_words("PLoS ONE")
+        );
+        assert_eq!(
+            venue_words(
+                "International journal of gynecological cancer : official journal of the International Gynecological Cancer Society"
+            ),
+            venue_words("International Journal of Gynecological Cancer")
+        );
+        assert_eq!(
+            venue_words("Circulation. Conference: American Heart Association Scientific Sessions"),
+            ["circulation"]
+        );
+        assert_eq!(
+            venue_words("Tidsskrift for Den norske legeforening"),
+            ["tidsskrift", "den", "norske", "legeforening"]
+        );
+    }
+
+    #[test]
+    fn notices_are_recognised() {
+        assert_eq!(
+            notice(
+                "Erratum: Gain-of-function mutations in complement factor B",
+                None
+            ),
+            Some(Notice::Erratum)
+        );
+        assert_eq!(
+            notice("Correction to: Home care in Norway", None),
+            Some(Notice::Erratum)
+        );
+        assert_eq!(
+            notice("Atypical HUS - Reply", None),
+            None,
+            "a trailing Reply is left to the titles' similarity"
+        );
+        assert_eq!(
+            notice("Reply to Hansen et al.", None),
+            Some(Notice::Comment)
+        );
+        assert_eq!(notice("Retraction notice", None), Some(Notice::Retraction));
+        assert_eq!(
+            notice("Allocation of home care: a study protocol", None),
+            Some(Notice::Protocol)
+        );
+        assert_eq!(notice("Anything", Some("Erratum")), Some(Notice::Erratum));
+        assert_eq!(notice("Correctional health care in prisons", None), None);
+        assert_eq!(notice("Responsiveness of home care services", None), None);
+    }
+
+    #[test]
+    fn publication_types() {
+        assert_eq!(kind("inproceedings"), Some(Kind::Conference));
+        assert_eq!(kind("journal-article"), Some(Kind::Article));
+        assert_eq!(kind("JOUR"), Some(Kind::Article));
+        assert_eq!(kind("book-chapter"), Some(Kind::Book));
+        assert_eq!(kind("misc"), None);
     }
 
     #[test]

@@ -246,14 +246,17 @@ impl Clustering {
 /// the links found, sorted by `(a, b)`. See the module doc for why an incremental run plus
 /// the earlier links equals a full run.
 pub fn find_links(records: &[Record], new_from: usize, options: &Options) -> Vec<Link> {
-    let keys: Vec<keys::RecordKeys> = records.iter().map(keys::RecordKeys::of).collect();
+    use rayon::prelude::*;
+    let keys: Vec<keys::RecordKeys> = records.par_iter().map(keys::RecordKeys::of).collect();
     let pairs = block::candidate_pairs(&keys, new_from);
-    let mut links: Vec<Link> = pairs
-        .into_iter()
-        .filter_map(|(a, b)| compare::compare(&keys[a], &keys[b], options).map(|c| c.link(a, b)))
-        .collect();
-    links.sort_by_key(|l| (l.a, l.b));
-    links
+    // Pairs come sorted, and the parallel filter keeps their order.
+    pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (a, b) = (a as usize, b as usize);
+            compare::compare(&keys[a], &keys[b], options).map(|c| c.link(a, b))
+        })
+        .collect()
 }
 
 #[cfg(test)]
