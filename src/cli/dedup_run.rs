@@ -108,6 +108,24 @@ pub fn latest_answers(answers: &[StoredAnswer], index: &HashMap<&str, usize>) ->
     out
 }
 
+/// Reorders `v` in place so that `v[p]` becomes the old `v[order[p]]`: O(n) swaps, never a
+/// second copy of the records (a million of them is gigabytes).
+fn permute<T>(v: &mut [T], order: &[usize]) {
+    let mut done = vec![false; v.len()];
+    for start in 0..v.len() {
+        let mut p = start;
+        while !done[p] {
+            done[p] = true;
+            let q = order[p];
+            if q == start {
+                break;
+            }
+            v.swap(p, q);
+            p = q;
+        }
+    }
+}
+
 /// Runs dedup over `records` (every stored source record, canonical order) and stores the
 /// outcome. `step` is told what is being done, for a progress line.
 pub fn run(
@@ -145,11 +163,8 @@ pub fn run(
     order.sort_by_key(|&i| (is_new[i], i));
     let new_from = is_new.iter().filter(|n| !**n).count();
     let new_records = records.len() - new_from;
-    let mut slots: Vec<Option<Record>> = records.into_iter().map(Some).collect();
-    let permuted: Vec<Record> = order
-        .iter()
-        .map(|&i| slots[i].take().expect("each once"))
-        .collect();
+    let mut records = records;
+    permute(&mut records, &order);
     step(&format!(
         "comparing {new_records} new records with {} stored",
         new_from
@@ -157,13 +172,13 @@ pub fn run(
     let found = if new_records == 0 {
         Vec::new()
     } else {
-        dedup::find_links(&permuted, new_from, options)
+        dedup::find_links(&records, new_from, options)
     };
-    let mut slots: Vec<Option<Record>> = (0..permuted.len()).map(|_| None).collect();
-    for (r, &i) in permuted.into_iter().zip(&order) {
-        slots[i] = Some(r);
+    let mut back = vec![0usize; order.len()];
+    for (p, &i) in order.iter().enumerate() {
+        back[i] = p;
     }
-    let records: Vec<Record> = slots.into_iter().map(|r| r.expect("each once")).collect();
+    permute(&mut records, &back);
     let found: Vec<Link> = found
         .into_iter()
         .map(|l| {
@@ -549,6 +564,20 @@ mod tests {
             answers::parse(path, &format!("{} {} n\n", records[1].id, records[0].id)).unwrap();
         let e = resolve_answers(path, &lines, &records, &merges, &[]).unwrap_err();
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn permute_moves_in_place_and_back() {
+        let mut v: Vec<char> = "abcdef".chars().collect();
+        let order = [2, 0, 5, 1, 4, 3];
+        permute(&mut v, &order);
+        assert_eq!(v.iter().collect::<String>(), "cafbed");
+        let mut back = [0; 6];
+        for (p, &i) in order.iter().enumerate() {
+            back[i] = p;
+        }
+        permute(&mut v, &back);
+        assert_eq!(v.iter().collect::<String>(), "abcdef");
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn source_records(ws: &Workspace, ui: &Ui) -> Result<Vec<crate::model::Recor
             ui.warn(&d.to_string());
         }
     }
+    records.shrink_to_fit();
     Ok(records)
 }
 
