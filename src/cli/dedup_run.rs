@@ -245,7 +245,7 @@ pub fn run(
     let mut group_of_cluster: HashMap<usize, usize> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
         let m = Member {
-            key: keys[i].clone(),
+            key: &keys[i],
             id: &r.id,
             retrieved: r.provenance.retrieved,
         };
@@ -264,7 +264,7 @@ pub fn run(
     let mut group = vec![0usize; records.len()];
     for (g, members) in groups.iter().enumerate() {
         for m in members {
-            group[index[m.key.as_str()]] = g;
+            group[index[m.key]] = g;
         }
     }
     let mut asked: HashSet<(usize, usize)> = HashSet::new();

@@ -308,7 +308,7 @@ impl Merges {
 #[derive(Debug, Clone)]
 pub struct Member<'a> {
     /// `SOURCE:SOURCE_ID`.
-    pub key: String,
+    pub key: &'a str,
     /// The record id.
     pub id: &'a RecordId,
     /// When it was stored: the earliest stored member names a new cluster.
@@ -344,7 +344,7 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
     for &g in &claim_order {
         let inherited = ordered[g]
             .iter()
-            .find_map(|m| previous.cluster_of_key(&m.key).map(|c| &c.id));
+            .find_map(|m| previous.cluster_of_key(m.key).map(|c| &c.id));
         if let Some(id) = inherited
             && taken.insert(id.clone())
         {
@@ -383,7 +383,7 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
             }
             Some(ClusterLine {
                 id,
-                members: g.iter().map(|m| m.key.clone()).collect(),
+                members: g.iter().map(|m| m.key.to_string()).collect(),
                 records,
             })
         })
@@ -394,9 +394,9 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
 mod tests {
     use super::*;
 
-    fn member<'a>(key: &str, id: &'a RecordId, t: i64) -> Member<'a> {
+    fn member<'a>(key: &'a str, id: &'a RecordId, t: i64) -> Member<'a> {
         Member {
-            key: key.into(),
+            key,
             id,
             retrieved: jiff::Timestamp::from_second(t).unwrap(),
         }
