@@ -88,6 +88,17 @@ fn duplicates_across_sources_are_one_record_in_export_and_status() {
         status["records"]["unique"], 6,
         "before dedup only the DOI pair is one"
     );
+    // A decision on the member whose id will become an alias.
+    let w2 = id_of(&ws, "wos", "w2");
+    ws.ok(&[
+        "decide",
+        &w2,
+        "exclude",
+        "--reason",
+        "1",
+        "--reviewer",
+        "bob",
+    ]);
 
     let json = dedup(&ws, &[]);
     assert_eq!(
@@ -102,7 +113,11 @@ fn duplicates_across_sources_are_one_record_in_export_and_status() {
     let (status, _) = ws.json(&["status"]);
     assert_eq!(status["records"]["unique"], 5);
     assert_eq!(status["sources"]["scopus"], 4, "sources count before dedup");
-    assert_eq!(status["screening"]["title-abstract"]["unscreened"], 5);
+    assert_eq!(status["screening"]["title-abstract"]["unscreened"], 4);
+    assert_eq!(
+        status["screening"]["title-abstract"]["exclude"], 1,
+        "bob's follows"
+    );
 
     let records = exported(&ws);
     assert_eq!(records.len(), 5);
@@ -117,6 +132,12 @@ fn duplicates_across_sources_are_one_record_in_export_and_status() {
         id_of(&ws, "scopus", "s2"),
         "the earliest stored member's id"
     );
+    assert_ne!(merged["id"], w2);
+    assert_eq!(
+        merged["decision"], "exclude",
+        "the decision made on w2 follows"
+    );
+    assert_eq!(merged["reasons"], serde_json::json!(["wrong population"]));
     let doi = with_member(&records, "scopus:s1");
     assert_eq!(
         doi["source_ids"],
