@@ -302,7 +302,7 @@ fn print_errors(
 /// * copy 0 of every record is the record itself (with its real duplicates);
 /// * copy k ≥ 1 is a *distinct work* made from it: three title words replaced by words of
 ///   other titles (the first, the last and one at random), the DOI given a `-k` suffix,
-///   the pages moved, the rest (authors, venue, year) kept — the same research group
+///   new pages (unique per copy), the rest (authors, venue, volume, year) kept — the same research group
 ///   publishing again in the same journal; the members of a labelled group get the same
 ///   replacements, so they stay duplicates of each other;
 /// * each copy, with probability 0.3, gets a duplicate carrying two realistic variations out
@@ -397,7 +397,8 @@ fn new_work(c: &mut Record, k: usize, words: &[String; 3], seed: usize) {
     if let Some(d) = &c.doi {
         c.doi = Some(format!("{d}-{k}"));
     }
-    let start = 1 + (seed % 2000);
+    // Pages no other copy of this record has: a new article, not the same one.
+    let start = 1000 * k + seed % 990;
     c.pages = Some(format!("{}-{}", start, start + 7));
     c.id = litscope::model::RecordId::from_source(c.source(), c.source_id());
 }

@@ -94,6 +94,8 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 // Crossref record in English) keeps the authors and pages.
                 let same_people = scores.authors.is_some_and(|a| a >= 0.7)
                     && scores.pages == Some(true)
+                    && x.last_page.is_some()
+                    && x.last_page == y.last_page
                     && scores.year_gap.is_none_or(|g| g <= options.year_tolerance);
                 if !(similar || title.is_none() || same_people) {
                     return None;

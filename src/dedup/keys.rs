@@ -23,7 +23,8 @@ pub struct RecordKeys {
     /// The title's letters and digits only, folded, after [`clean_title`] (`"A(1) receptors"`
     /// and `"A1 receptors"` agree).
     pub title: String,
-    /// The numbers standing alone in the title, in order (`Volume 1`, `Part 2`, `HPV-16/18`).
+    /// The runs of digits in the compacted title, in order (`Volume 1`, `Part 2`; `A(1)` and
+    /// `A1` agree).
     pub title_numbers: Vec<String>,
     /// The same for each translation of the title (`other_titles`).
     pub other_titles: Vec<String>,
@@ -115,15 +116,14 @@ impl RecordKeys {
             first_page.or_else(|| r.article_number.as_deref().and_then(|a| pages(a).0));
         let issue = r.issue.as_deref().unwrap_or("");
         let volume_text = r.volume.as_deref().unwrap_or("");
-        let cleaned = clean_title(raw_title);
-        let title = compact(&cleaned);
+        let title = compact(&clean_title(raw_title));
         RecordKeys {
             doi,
             pmid,
             cristin,
-            title_numbers: fold(&cleaned)
-                .split(' ')
-                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+            title_numbers: title
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|d| !d.is_empty())
                 .map(str::to_string)
                 .collect(),
             title,

@@ -89,6 +89,10 @@ fn a_supplement_doi_shared_by_different_abstracts_merges_nothing() {
     );
     a.pages = Some("S377".into());
     b.pages = Some("S378".into());
+    assert!(run(&[a.clone(), b.clone()]).clusters.is_empty());
+    // Two abstracts of one group, on one page and the next, under the supplement's DOI.
+    a.pages = Some("ii510".into());
+    b.pages = Some("ii510-ii511".into());
     assert!(run(&[a, b]).clusters.is_empty());
 }
 
