@@ -11,6 +11,8 @@
 //! | set up | `init` | [`workspace`] | — | `review.toml`, `queries/`, `corpus/`, `index/` |
 //! | plan | every command | [`workspace`] | `review.toml`, `queries/*.toml` | — |
 //! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay; Crossref, Cristin, NVA, Prosjektbanken) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
+//! | dedup | `dedup` | [`dedup`] (normalised keys, blocking, field-wise comparison with vetoes, guarded union-find; pure over `&[Record]`) | `corpus/records/` | via `cli::dedup` and [`store::dedup`]: `corpus/dedup/links.jsonl`, `answers.jsonl`, `clusters.jsonl` (read back by every later stage through `cli::records`) |
+//! | dedup review | `dedup --review`, `--answers` | [`review`] (the queue as a pure state machine, its ratatui view, the terminal loop, the answers file) | the uncertain links | `corpus/dedup/answers.jsonl` |
 //! | screen | `decide` | [`screen`] (the protocol), [`store::decisions`] (log, effective rule) | `review.toml`, `corpus/records/` | `corpus/decisions/<reviewer>.jsonl` |
 //! | export | `export` | [`export`] (RIS, BibTeX, CSV, JSON Lines) | `corpus/records/`, `corpus/decisions/` | the `--out` file or stdout |
 //! | import | `import` | [`import`] (decoding, format detection, one parser per format: RIS, BibTeX, MEDLINE, WoS, CSV, EndNote tagged and XML) | export files named on the command line | via [`store`]: `corpus/records/<database>.jsonl`, one `import` line per file in `corpus/runlog.jsonl` |
@@ -27,9 +29,11 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod dedup;
 pub mod export;
 pub mod import;
 pub mod model;
+pub mod review;
 pub mod screen;
 pub mod sources;
 pub mod store;

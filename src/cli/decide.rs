@@ -4,7 +4,7 @@ use super::output::{Ui, fit};
 use super::{CliError, Outcome};
 use crate::model::RecordId;
 use crate::screen::protocol::Protocol;
-use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog, Decisions, EffectiveRule};
+use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog, EffectiveRule};
 use crate::store::jsonl::read_lines;
 use crate::store::records::list_sources;
 use crate::workspace::Workspace;
@@ -50,9 +50,16 @@ pub struct Args {
 /// What `decide` reads of each stored record.
 #[derive(serde::Deserialize)]
 struct IdAndTitle {
-    id: String,
+    id: RecordId,
     #[serde(default)]
     title: Option<String>,
+    provenance: SourceIds,
+}
+
+#[derive(serde::Deserialize)]
+struct SourceIds {
+    source: String,
+    source_id: String,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -122,12 +129,23 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     })?;
     let _lock = crate::store::lock::lock(&corpus)?;
 
+    // A member's id (from before dedup merged it) means the merged record.
+    let merges = super::records::merges(ws, ui)?;
+    let given = id;
+    let id = merges.resolve(&given).clone();
+    let covers = merges
+        .cluster_of_id(&id)
+        .map(|c| c.records.clone())
+        .filter(|r| r.len() > 1)
+        .unwrap_or_default();
+
     // The record must exist; its title goes into the confirmation.
     let mut title: Option<Option<String>> = None;
     for (_, path) in list_sources(&corpus)? {
         read_lines(&path, |_, line| {
             let r: IdAndTitle = serde_json::from_slice(line).map_err(|e| e.to_string())?;
-            if r.id == id.as_str() && title.as_ref().is_none_or(Option::is_none) {
+            let group = merges.group(&r.provenance.source, &r.provenance.source_id, &r.id);
+            if *group == id && title.as_ref().is_none_or(Option::is_none) {
                 title = Some(r.title);
             }
             Ok(())
@@ -135,15 +153,16 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     }
     let Some(title) = title else {
         return Err(CliError::Usage(format!(
-            "no record has the id {id} in corpus/records/; check the id with `litscope export --format csv`"
+            "no record has the id {given} in corpus/records/; check the id with `litscope export --format csv`"
         )));
     };
-
-    let (events, diags) = decisions::read_all(&corpus)?;
-    for d in &diags {
-        ui.warn(&d.to_string());
+    if id != given {
+        ui.status(&format!(
+            "{given} is merged into {id}: deciding on the merged record"
+        ));
     }
-    let history = Decisions::from_events(&events);
+
+    let (history, diags) = super::records::decisions(ws, ui, &merges)?;
     let stage = match (&args.stage, action) {
         (Some(s), _) => s.clone(),
         (None, Action::Undo) => history
@@ -183,6 +202,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         reviewer: reviewer.clone(),
         time: jiff::Timestamp::now(),
         tool: crate::tool_version(),
+        covers,
     };
     log.append(&event)?;
 

@@ -316,6 +316,7 @@ fn record_decisions(
                 reviewer: reviewer.clone(),
                 time: now,
                 tool: crate::tool_version(),
+                covers: Vec::new(),
             });
     }
     for (reviewer, events) in &batches {

@@ -8,6 +8,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod decide;
+mod dedup;
+mod dedup_run;
 mod export;
 mod harvest;
 mod harvest_sink;
@@ -29,6 +31,7 @@ Examples:
   LITSCOPE_MAILTO=me@uni.no litscope harvest --source crossref
   litscope harvest --source prosjektbanken
   litscope import scopus.ris pubmed.nbib --name other-databases
+  litscope dedup && litscope dedup --review
   litscope status
   litscope decide 5t0mhckng54j exclude --reason 1
   litscope export --status included --format ris --out included.ris
@@ -73,6 +76,7 @@ enum Command {
     Init(init::Args),
     Harvest(harvest::Args),
     Decide(decide::Args),
+    Dedup(dedup::Args),
     Export(export::Args),
     Import(import::Args),
     Status(status::Args),
@@ -155,6 +159,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(args, ui),
         Command::Harvest(args) => harvest::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Decide(args) => decide::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Dedup(args) => dedup::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Export(args) => export::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Import(args) => import::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),

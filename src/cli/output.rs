@@ -86,6 +86,11 @@ impl Ui {
         }
     }
 
+    /// True when colours are on (a terminal, no `NO_COLOR`).
+    pub fn colors(&self) -> bool {
+        self.color
+    }
+
     /// True when progress bars are drawn.
     pub fn shows_progress(&self) -> bool {
         self.stderr_tty && !self.quiet

@@ -2,48 +2,109 @@
 //! once, merged into one [`ExportRecord`] per work, with its screening attached.
 //!
 //! One loader for `export`, `index`, `search`, `status` and `prisma`, so that they can
-//! never disagree about what "a record" is. Until `litscope dedup` has run, records sharing
-//! a record id (the same DOI) are one work; dedup's clusters widen that grouping here and
-//! nowhere else.
+//! never disagree about what "a record" is. Before `litscope dedup` has run, records sharing
+//! a record id (the same DOI) are one work; dedup's clusters (`corpus/dedup/clusters.jsonl`,
+//! read through [`Merges`]) widen that grouping here and nowhere else, and decisions made on
+//! any member follow into the merged record.
 
 use super::CliError;
 use super::output::Ui;
 use crate::export::{self, ExportRecord};
 use crate::screen::protocol::Protocol;
 use crate::store::decisions::{self, Decisions, EffectiveRule};
+use crate::store::dedup::Merges;
 use crate::store::records::{list_sources, read_records};
 use crate::workspace::Workspace;
 
 /// Every stored source record, one per line of `corpus/records/*.jsonl`, in source order.
 /// Unreadable lines are reported as warnings and skipped.
+///
+/// The raw payload is left behind (each record's `raw` is `null`): it stays in
+/// `corpus/records/` as evidence, no later stage reads it, and it is most of a harvested
+/// record's memory.
 pub fn source_records(ws: &Workspace, ui: &Ui) -> Result<Vec<crate::model::Record>, CliError> {
     let mut records = Vec::new();
     for (_, path) in list_sources(&ws.corpus_dir())? {
-        for d in read_records(&path, |r| records.push(r))? {
+        let diags = read_records(&path, |mut r| {
+            r.raw = null();
+            records.push(r)
+        })?;
+        for d in diags {
             ui.warn(&d.to_string());
         }
     }
+    records.shrink_to_fit();
     Ok(records)
 }
 
-/// The decisions of every reviewer (warnings for torn or unreadable lines).
-pub fn decisions(ws: &Workspace, ui: &Ui) -> Result<Decisions, CliError> {
+fn null() -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::from_string("null".into()).expect("valid JSON")
+}
+
+/// Dedup's clusters (none before the first `litscope dedup`).
+pub fn merges(ws: &Workspace, ui: &Ui) -> Result<Merges, CliError> {
+    let (merges, diags) = Merges::load(&ws.corpus_dir())?;
+    for d in &diags {
+        ui.warn(&d.to_string());
+    }
+    Ok(merges)
+}
+
+/// The decisions of every reviewer, each on the merged record its record now belongs to
+/// under `merges` (see [`merges`]), with the warnings (torn or unreadable lines) already
+/// shown and returned for a report.
+pub fn decisions(
+    ws: &Workspace,
+    ui: &Ui,
+    merges: &Merges,
+) -> Result<(Decisions, Vec<crate::store::Diagnostic>), CliError> {
     let (events, diags) = decisions::read_all(&ws.corpus_dir())?;
     for d in &diags {
         ui.warn(&d.to_string());
     }
-    Ok(Decisions::from_events(&events))
+    let decided = Decisions::from_events_merged(&events, |id| merges.resolve(id).clone());
+    Ok((decided, diags))
 }
 
 /// One record per work with its sources, source ids and screening at the latest stage it
 /// reached, in order of first appearance.
 pub fn unique_records(ws: &Workspace, ui: &Ui) -> Result<Vec<ExportRecord>, CliError> {
     let records = source_records(ws, ui)?;
-    let decided = decisions(ws, ui)?;
+    let merges = merges(ws, ui)?;
+    let (decided, _) = decisions(ws, ui, &merges)?;
     let stages = Protocol::from_config(&ws.config).stage_names();
-    let mut merged = export::merge_by_id(records);
+    let mut merged = export::merge_by(records, |r| {
+        merges.group(r.source(), r.source_id(), &r.id).clone()
+    });
     for r in &mut merged {
         r.attach(&decided, &stages, EffectiveRule::default());
     }
     Ok(merged)
+}
+
+/// A merge conflict as `dedup` and `status` print it in JSON:
+/// `{"id", "stage", "reviewer", "decisions": {"MEMBER_ID": "include", …}}`.
+pub fn conflict_json(c: &crate::store::decisions::MergeConflict) -> serde_json::Value {
+    let decisions: serde_json::Map<String, serde_json::Value> = c
+        .decisions
+        .iter()
+        .map(|(id, v)| (id.to_string(), v.as_str().into()))
+        .collect();
+    serde_json::json!({"id": c.id, "stage": c.stage, "reviewer": c.reviewer, "decisions": decisions})
+}
+
+/// A merge conflict as one line of text.
+pub fn conflict_line(c: &crate::store::decisions::MergeConflict) -> String {
+    let each: Vec<String> = c
+        .decisions
+        .iter()
+        .map(|(id, v)| format!("{v} on {id}"))
+        .collect();
+    format!(
+        "{} {}: {} decided {} — decide the merged record again to settle it",
+        c.id,
+        c.stage,
+        c.reviewer,
+        each.join(", ")
+    )
 }

@@ -4,7 +4,7 @@ use super::output::{Format, Ui, print_json, print_text, thousands};
 use super::{CliError, Outcome};
 use crate::screen::protocol::Protocol;
 use crate::sources::SourceKind;
-use crate::store::decisions::{self, Decisions, EffectiveRule, stage_counts};
+use crate::store::decisions::{EffectiveRule, stage_counts};
 use crate::store::overview::overview;
 use crate::workspace::Workspace;
 use serde_json::json;
@@ -22,7 +22,8 @@ pub struct Args {
 
 /// Runs `status`.
 pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
-    let o = overview(&ws.corpus_dir())?;
+    let merges = super::records::merges(ws, ui)?;
+    let o = overview(&ws.corpus_dir(), &merges)?;
     for d in &o.diagnostics {
         ui.warn(&d.to_string());
     }
@@ -34,15 +35,12 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             imported += n;
         }
     }
-    // Until dedup exists, the distinct record ids are the records to screen.
+    // The merged records (dedup's clusters) are the records to screen.
     let unique = o.unique_ids;
     let protocol = Protocol::from_config(&ws.config);
     let stages = protocol.stage_names();
-    let (events, diags) = decisions::read_all(&ws.corpus_dir())?;
-    for d in &diags {
-        ui.warn(&d.to_string());
-    }
-    let decided = Decisions::from_events(&events);
+    let (decided, diags) = super::records::decisions(ws, ui, &merges)?;
+    let conflicts = decided.merge_conflicts();
     let counts = stage_counts(&decided, &o.ids, &stages, EffectiveRule::default());
     let screening: serde_json::Map<String, serde_json::Value> = stages
         .iter()
@@ -62,6 +60,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "sources": o.sources,
             "screening": screening,
             "imports": {"files": o.imports_run},
+            "dedup": {"merge_conflicts": conflicts.iter().map(super::records::conflict_json).collect::<Vec<_>>()},
             "searches": {"run": o.searches_run, "last": o.last_search.map(|t| t.to_string()), "failed": failed},
             "warnings": o.diagnostics.iter().chain(&diags).map(|d| d.to_string()).collect::<Vec<_>>(),
         }))?,
@@ -103,6 +102,12 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                     thousands(c.exclude),
                     thousands(c.maybe),
                     thousands(c.unscreened)
+                ));
+            }
+            for c in &conflicts {
+                out.push_str(&format!(
+                    "            merge conflict: {}\n",
+                    super::records::conflict_line(c)
                 ));
             }
             let last = o.last_search.map_or("never".to_string(), |t| {

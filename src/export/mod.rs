@@ -1,9 +1,10 @@
 //! `litscope export`: the review's records with their screening decisions, in the formats
 //! reference managers and screening tools read (RIS, BibTeX, CSV, JSON Lines).
 //!
-//! Two steps, both pure: [`merge_by_id`] turns the stored source records into one
-//! [`ExportRecord`] per record id (until deduplication exists, records sharing an id are the
-//! same work: their sources and source ids are merged, fields come from the richest record),
+//! Two steps, both pure: [`merge_by`] turns the stored source records into one
+//! [`ExportRecord`] per merged record (records sharing a key are the same work: the record id
+//! before dedup, the cluster's id after; their sources and source ids are merged, fields come
+//! from the richest record),
 //! and [`ExportRecord::attach`] adds where the record stands in screening. Each format is one
 //! file that serialises records to any writer; the caller chooses the destination.
 //!
@@ -17,7 +18,7 @@ pub mod csv;
 pub mod jsonl;
 pub mod ris;
 
-use crate::model::Record;
+use crate::model::{Record, RecordId};
 use crate::store::decisions::{Decisions, Effective, EffectiveRule, Verdict};
 use std::collections::HashMap;
 use std::io::Write;
@@ -289,29 +290,35 @@ fn fill(base: &mut Record, other: &Record) {
     }
 }
 
-/// One [`ExportRecord`] per record id, in order of first appearance. Records sharing an id
-/// are one work: sources and source ids are merged; fields come from the richest of them,
+/// One [`ExportRecord`] per merged record, in order of first appearance: records with the
+/// same `key` (their record id before dedup, their cluster's id after) are one work, whose id
+/// is that key. Sources and source ids are merged; fields come from the richest of them,
 /// empty ones filled from the others.
-pub fn merge_by_id(records: impl IntoIterator<Item = Record>) -> Vec<ExportRecord> {
-    let mut groups: Vec<Vec<Record>> = Vec::new();
-    let mut index: HashMap<crate::model::RecordId, usize> = HashMap::new();
+pub fn merge_by(
+    records: impl IntoIterator<Item = Record>,
+    mut key: impl FnMut(&Record) -> RecordId,
+) -> Vec<ExportRecord> {
+    let mut groups: Vec<(RecordId, Vec<Record>)> = Vec::new();
+    let mut index: HashMap<RecordId, usize> = HashMap::new();
     for r in records {
-        match index.get(&r.id) {
-            Some(&i) => groups[i].push(r),
+        let k = key(&r);
+        match index.get(&k) {
+            Some(&i) => groups[i].1.push(r),
             None => {
-                index.insert(r.id.clone(), groups.len());
-                groups.push(vec![r]);
+                index.insert(k.clone(), groups.len());
+                groups.push((k, vec![r]));
             }
         }
     }
     groups
         .into_iter()
-        .map(|mut group| {
+        .map(|(id, mut group)| {
             let best = (0..group.len())
                 .max_by_key(|&i| (richness(&group[i]), std::cmp::Reverse(i)))
                 .unwrap_or(0);
             let base = group.remove(best);
             let mut out = ExportRecord::new(base);
+            out.record.id = id;
             for other in &group {
                 fill(&mut out.record, other);
                 if !out.sources.iter().any(|s| s == other.source()) {
@@ -479,7 +486,7 @@ mod tests {
         b.abstract_text = None;
         let mut d = record("cristin", "5", Some("10.1000/x"));
         d.abstract_text = Some("Abstract from Cristin".into());
-        let merged = merge_by_id([a, c, b, d]);
+        let merged = merge_by([a, c, b, d], |r| r.id.clone());
         assert_eq!(merged.len(), 2);
         let x = &merged[0];
         assert_eq!(x.record.title.as_deref(), Some("Full title"));
@@ -490,6 +497,31 @@ mod tests {
         assert_eq!(x.sources, ["nva", "crossref", "cristin"]);
         assert_eq!(x.source_ids, ["nva:77", "crossref:10.1000/x", "cristin:5"]);
         assert_eq!(merged[1].record.title.as_deref(), Some("Other"));
+    }
+
+    #[test]
+    fn records_grouped_by_any_key_take_the_keys_id() {
+        let a = record("crossref", "10.1000/x", Some("10.1000/x"));
+        let mut b = record("cristin", "5", None);
+        b.title = Some("Richer".into());
+        b.year = Some(2020);
+        let c = record("nva", "9", None);
+        let (ida, idc) = (a.id.clone(), c.id.clone());
+        let merged = merge_by([a, b, c], |r| {
+            if r.source() == "nva" {
+                idc.clone()
+            } else {
+                ida.clone()
+            }
+        });
+        assert_eq!(merged.len(), 2);
+        assert_eq!(
+            merged[0].record.id, ida,
+            "the richest record's own id is not kept"
+        );
+        assert_eq!(merged[0].record.title.as_deref(), Some("Richer"));
+        assert_eq!(merged[0].source_ids, ["cristin:5", "crossref:10.1000/x"]);
+        assert_eq!(merged[1].record.id, idc);
     }
 
     #[test]
@@ -507,9 +539,10 @@ mod tests {
                 reviewer: "ann".into(),
                 time: jiff::Timestamp::from_second(t).unwrap(),
                 tool: "t".into(),
+                covers: vec![],
             }
         };
-        let mut e = merge_by_id([r.clone()]).remove(0);
+        let mut e = merge_by([r.clone()], |r| r.id.clone()).remove(0);
         e.attach(&Decisions::default(), &stages, EffectiveRule::Unanimous);
         assert_eq!(
             (e.stage.as_deref(), e.decision),

@@ -119,6 +119,8 @@ enum Col {
     Url,
     Language,
     Issn,
+    /// `isbn` of reference managers, which also holds journals' ISSNs (`0300-8428 (Print)`).
+    Isbn,
     Kind,
     Pmid,
     Date,
@@ -140,9 +142,8 @@ fn column(name: &str) -> Col {
         "year" | "publication year" | "published year" | "py" | "year published"
         | "publication_year" | "pubyear" => Col::Year,
         "journal" | "source title" | "publication title" | "journal/book" | "source"
-        | "secondary title" | "journal title" | "so" | "publication name" | "journal_title" => {
-            Col::Journal
-        }
+        | "secondary title" | "journal title" | "so" | "publication name" | "journal_title"
+        | "booktitle" => Col::Journal,
         "volume" | "journal volume" | "vl" => Col::Volume,
         "issue" | "issue number" | "journal issue" | "number" | "is" => Col::Issue,
         "pages" | "page range" | "pagination" => Col::Pages,
@@ -154,9 +155,9 @@ fn column(name: &str) -> Col {
         "url" | "link" | "external url" | "pdf link" | "source urls" | "open url link" => Col::Url,
         "language" | "language of original document" | "la" => Col::Language,
         "issn" | "issns" | "sn" => Col::Issn,
-        "type" | "document type" | "content type" | "publication type" | "item type" | "dt" => {
-            Col::Kind
-        }
+        "isbn" | "issn/isbn" | "isbn/issn" => Col::Isbn,
+        "type" | "entrytype" | "document type" | "content type" | "publication type"
+        | "item type" | "dt" => Col::Kind,
         "pmid" | "pubmed id" | "pubmed_id" | "pm" => Col::Pmid,
         "date" | "date published" | "publication date" | "create date" => Col::Date,
         _ if n.contains("url") || n.contains("link") || n.contains("note") || n == "citation" => {
@@ -333,6 +334,7 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
             }
             Col::Language => Entry::set(&mut e.language, value),
             Col::Issn => e.issn.push(value.clone()),
+            Col::Isbn => e.issn.extend(issns_in(value)),
             Col::Kind => Entry::set(&mut e.kind, value),
             Col::Pmid => Entry::set(&mut e.pmid, value),
             Col::Date => Entry::set(&mut date, value),
@@ -360,6 +362,19 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
         e.id = e.pmid.clone();
     }
     e
+}
+
+/// The ISSNs (`0300-8428`, `0195-668X`) written in a text, ISBNs and notes left out.
+fn issns_in(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '(' | ')'))
+        .filter(|t| {
+            let b = t.as_bytes();
+            b.len() == 9
+                && b[4] == b'-'
+                && b[..4].iter().chain(&b[5..8]).all(u8::is_ascii_digit)
+                && (b[8].is_ascii_digit() || b[8] == b'x' || b[8] == b'X')
+        })
+        .map(str::to_ascii_uppercase)
 }
 
 #[cfg(test)]
@@ -394,6 +409,23 @@ mod tests {
         assert_eq!(e.year, Some(2001));
         assert_eq!(e.keywords, ["a", "b"]);
         assert_eq!(e.raw.get("extra"), Some("kept"));
+    }
+
+    #[test]
+    fn bibtex_style_columns_of_reference_managers() {
+        // The layout of bib-dedupe's benchmark exports (EndNote and BibTeX converted to CSV).
+        let text = "\"ID\",\"ENTRYTYPE\",\"title\",\"number\",\"booktitle\",\"isbn\"\n\"id_1\",\"inproceedings\",\"T\",2,\"Proc. ICIS\",\"978-1-4503-3145-6\"\n\"id_2\",\"article\",\"U\",NA,NA,\"0300-8428 (Print)\n0195-668x (Linking)\"\n";
+        let (e, d) = parse_all(text);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(e[0].kind.as_deref(), Some("inproceedings"));
+        assert_eq!(e[0].issue.as_deref(), Some("2"));
+        assert_eq!(e[0].venue.as_deref(), Some("Proc. ICIS"));
+        assert!(e[0].issn.is_empty(), "an ISBN is not an ISSN");
+        assert_eq!(e[1].issn, ["0300-8428", "0195-668X"]);
+        assert_eq!(
+            e[1].raw.get("isbn"),
+            Some("0300-8428 (Print)\n0195-668x (Linking)")
+        );
     }
 
     #[test]

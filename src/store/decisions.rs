@@ -106,6 +106,11 @@ pub struct DecisionEvent {
     pub time: jiff::Timestamp,
     /// `litscope VERSION`.
     pub tool: String,
+    /// When decided on a merged record: the record ids merged into it at the time. The
+    /// decision settles this reviewer's earlier decisions on each of them (see
+    /// [`Decisions::from_events_merged`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<RecordId>,
 }
 
 /// A reviewer's standing decision on a record at one stage.
@@ -121,6 +126,10 @@ pub struct StandingDecision {
     pub note: Option<String>,
     /// When it was made.
     pub time: jiff::Timestamp,
+    /// The record id it was made on (a member's, when records were merged since).
+    pub origin: RecordId,
+    /// The members it settles (see [`DecisionEvent::covers`]).
+    pub covers: Vec<RecordId>,
 }
 
 impl StandingDecision {
@@ -131,8 +140,51 @@ impl StandingDecision {
             tags: e.tags.clone(),
             note: e.note.clone(),
             time: e.time,
+            origin: e.id.clone(),
+            covers: e.covers.clone(),
         }
     }
+}
+
+/// One reviewer disagreeing with themselves on a merged record: decisions made on two of
+/// its members, before dedup found them to be one work, differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeConflict {
+    /// The merged record.
+    pub id: RecordId,
+    /// The stage.
+    pub stage: String,
+    /// The reviewer.
+    pub reviewer: String,
+    /// The standing decision on each member involved: `(member id, verdict)`, latest first.
+    pub decisions: Vec<(RecordId, Verdict)>,
+}
+
+/// The standing decisions of one reviewer's stack that still count: the latest, and the
+/// latest on each other member that no later decision settles (made on the same member, or
+/// on the merged record covering it). Latest first.
+fn live(stack: &[StandingDecision]) -> Vec<&StandingDecision> {
+    let mut settled: Vec<&RecordId> = Vec::new();
+    let mut out = Vec::new();
+    for d in stack.iter().rev() {
+        if settled.contains(&&d.origin) {
+            continue;
+        }
+        settled.push(&d.origin);
+        settled.extend(d.covers.iter());
+        out.push(d);
+    }
+    out
+}
+
+/// True when the stack's live decisions disagree.
+fn self_conflict(stack: &[StandingDecision]) -> bool {
+    // Fast path: one member only (every record that was never merged).
+    if stack.iter().all(|d| d.origin == stack[0].origin) {
+        return false;
+    }
+    let live = live(stack);
+    live.iter().any(|d| d.verdict != live[0].verdict)
 }
 
 /// How several reviewers' standing decisions become one effective decision.
@@ -187,12 +239,32 @@ impl Decisions {
         d
     }
 
+    /// Folds events with each record id first replaced by `merged(id)`, the id of the merged
+    /// record it now belongs to: decisions made on any member follow into the merged record,
+    /// one history per reviewer in log order (so `undo` works on the merged record).
+    ///
+    /// A reviewer whose decisions on two members differ, with no later decision settling
+    /// them, is in conflict with themselves: [`Decisions::effective`] says
+    /// [`Effective::Conflict`] and [`Decisions::merge_conflicts`] lists it. Never silently
+    /// resolved: a decision on the merged record (which records what it covers) settles it.
+    pub fn from_events_merged<'a>(
+        events: impl IntoIterator<Item = &'a DecisionEvent>,
+        merged: impl Fn(&RecordId) -> RecordId,
+    ) -> Self {
+        let mut d = Decisions::default();
+        for e in events {
+            d.apply_to(e, merged(&e.id));
+        }
+        d
+    }
+
     /// Applies one more event.
     pub fn apply(&mut self, e: &DecisionEvent) {
-        let per_reviewer = self
-            .stacks
-            .entry((e.id.clone(), e.stage.clone()))
-            .or_default();
+        self.apply_to(e, e.id.clone());
+    }
+
+    fn apply_to(&mut self, e: &DecisionEvent, id: RecordId) {
+        let per_reviewer = self.stacks.entry((id, e.stage.clone())).or_default();
         let stack = per_reviewer.entry(e.reviewer.clone()).or_default();
         match e.decision.verdict() {
             Some(v) => stack.push(StandingDecision::from_event(e, v)),
@@ -246,6 +318,11 @@ impl Decisions {
         let standing = self.by_reviewer(id, stage);
         match rule {
             EffectiveRule::Unanimous => {
+                if let Some(m) = self.stacks.get(&(id.clone(), stage.to_string()))
+                    && m.values().any(|s| !s.is_empty() && self_conflict(s))
+                {
+                    return Some(Effective::Conflict);
+                }
                 let mut it = standing.values();
                 let first = it.next()?;
                 let mut latest = *first;
@@ -260,6 +337,29 @@ impl Decisions {
                 Some(Effective::Decided(latest))
             }
         }
+    }
+
+    /// Every reviewer in conflict with themselves on a merged record (see
+    /// [`Decisions::from_events_merged`]), sorted by record, stage and reviewer.
+    pub fn merge_conflicts(&self) -> Vec<MergeConflict> {
+        let mut out = Vec::new();
+        for ((id, stage), per_reviewer) in &self.stacks {
+            for (reviewer, stack) in per_reviewer {
+                if !stack.is_empty() && self_conflict(stack) {
+                    out.push(MergeConflict {
+                        id: id.clone(),
+                        stage: stage.clone(),
+                        reviewer: reviewer.clone(),
+                        decisions: live(stack)
+                            .into_iter()
+                            .map(|d| (d.origin.clone(), d.verdict))
+                            .collect(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.id, &a.stage, &a.reviewer).cmp(&(&b.id, &b.stage, &b.reviewer)));
+        out
     }
 
     /// Where a record stands across `stages` (in order): the latest stage it reached (a
@@ -449,6 +549,7 @@ mod tests {
             reviewer: reviewer.into(),
             time: jiff::Timestamp::from_second(t).unwrap(),
             tool: crate::tool_version(),
+            covers: vec![],
         }
     }
 
@@ -634,6 +735,68 @@ mod tests {
                 (RecordId::from_source("t", "c"), Action::Maybe),
             ]
         );
+    }
+
+    #[test]
+    fn decisions_on_merged_members_follow_and_a_disagreement_is_a_conflict_until_settled() {
+        let (a, b) = (
+            RecordId::from_source("t", "a"),
+            RecordId::from_source("t", "b"),
+        );
+        let merged = |id: &RecordId| if *id == b { a.clone() } else { id.clone() };
+        // Agreeing members: one decision, the latest's details.
+        let d = Decisions::from_events_merged(
+            &[
+                ev("a", TA, "ann", Action::Include, 1),
+                ev("b", TA, "ann", Action::Include, 2),
+            ],
+            merged,
+        );
+        assert_eq!(verdict(&d, "a", TA), Some(Some(Verdict::Include)));
+        assert!(d.merge_conflicts().is_empty());
+        // Disagreeing members (whichever came later): a conflict, listed, never resolved.
+        let mut events = vec![
+            ev("b", TA, "ann", Action::Exclude, 1),
+            ev("a", TA, "ann", Action::Include, 2),
+            ev("b", TA, "bob", Action::Include, 3),
+        ];
+        let d = Decisions::from_events_merged(&events, merged);
+        assert_eq!(verdict(&d, "a", TA), Some(None));
+        let c = d.merge_conflicts();
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (c[0].id.clone(), c[0].reviewer.as_str()),
+            (a.clone(), "ann")
+        );
+        assert_eq!(
+            c[0].decisions,
+            [(a.clone(), Verdict::Include), (b.clone(), Verdict::Exclude)]
+        );
+        // Unmerged, the same log is two records with one decision each.
+        let apart = Decisions::from_events(&events);
+        assert_eq!(
+            verdict(&apart, "b", TA),
+            Some(None),
+            "ann and bob disagree on b"
+        );
+        assert!(apart.merge_conflicts().is_empty());
+        // A decision on the merged record covering both settles it; undoing it brings the
+        // conflict back.
+        let mut settle = ev("a", TA, "ann", Action::Include, 4);
+        settle.covers = vec![a.clone(), b.clone()];
+        events.push(settle);
+        let d = Decisions::from_events_merged(&events, merged);
+        assert_eq!(verdict(&d, "a", TA), Some(Some(Verdict::Include)));
+        assert!(d.merge_conflicts().is_empty());
+        events.push(ev("a", TA, "ann", Action::Undo, 5));
+        let d = Decisions::from_events_merged(&events, merged);
+        assert_eq!(d.merge_conflicts().len(), 1);
+        // A decision on the merged record without covers (made before the merge on the
+        // member whose id it kept) settles nothing.
+        events.pop();
+        events.last_mut().unwrap().covers.clear();
+        let d = Decisions::from_events_merged(&events, merged);
+        assert_eq!(d.merge_conflicts().len(), 1);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! | `corpus/runlog.jsonl` | [`runlog`] | one line per search executed and per file imported |
 //! | `corpus/responses/<run>/<search>/` | [`responses`] | every HTTP exchange: metadata + body |
 //! | `corpus/decisions/<reviewer>.jsonl` | [`decisions`] | one screening decision per line, fsynced each |
+//! | `corpus/dedup/{links,answers,clusters}.jsonl` | [`dedup`] | pairs found, reviewers' answers, the merged record set |
 //! | `corpus/.lock` | [`lock`] | held by the command writing to the corpus |
 //!
 //! Every writer goes through [`jsonl`]: append + flush per batch, `fsync` at the end of a
@@ -14,6 +15,7 @@
 //! before a torn last line.
 
 pub mod decisions;
+pub mod dedup;
 pub mod jsonl;
 pub mod lock;
 pub mod overview;

@@ -1,5 +1,6 @@
 //! What the corpus holds, counted in one pass over its files (for `litscope status`).
 
+use super::dedup::Merges;
 use super::records::{list_sources, scan_ids};
 use super::runlog::{self, RunLogEntry, SearchLog, SearchStatus};
 use super::{Diagnostic, StoreError};
@@ -12,9 +13,10 @@ use std::path::Path;
 pub struct Overview {
     /// Records per source (or imported database), before deduplication.
     pub sources: BTreeMap<String, u64>,
-    /// Distinct record ids across all sources.
+    /// Distinct merged records across all sources: dedup's clusters, and records sharing a
+    /// record id where dedup has not looked yet.
     pub unique_ids: u64,
-    /// The distinct record ids themselves.
+    /// The merged records' ids.
     pub ids: HashSet<RecordId>,
     /// Search log lines.
     pub searches_run: u64,
@@ -28,15 +30,17 @@ pub struct Overview {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads `corpus/` and counts.
-pub fn overview(corpus: &Path) -> Result<Overview, StoreError> {
+/// Reads `corpus/` and counts, records grouped by `merges`.
+pub fn overview(corpus: &Path, merges: &Merges) -> Result<Overview, StoreError> {
     let mut o = Overview::default();
     for (source, path) in list_sources(corpus)? {
         let mut n = 0u64;
-        let diags = scan_ids(&path, |id, _| {
+        let diags = scan_ids(&path, |id, source_id| {
             n += 1;
-            if !o.ids.contains(id) {
-                o.ids.insert(RecordId::from_stored(id));
+            let id = RecordId::from_stored(id);
+            let group = merges.group(&source, source_id, &id);
+            if !o.ids.contains(group) {
+                o.ids.insert(group.clone());
             }
         })?;
         o.diagnostics.extend(diags);

@@ -12,6 +12,7 @@ fn every_command_has_help_with_examples() {
         vec!["import", "--help"],
         vec!["status", "--help"],
         vec!["decide", "--help"],
+        vec!["dedup", "--help"],
         vec!["export", "--help"],
     ] {
         let out = ws.run(&args);
@@ -37,6 +38,8 @@ fn bad_flags_exit_2() {
         vec!["status", "--format", "xml"],
         vec!["import"],
         vec!["import", "x.ris", "--format", "xml"],
+        vec!["dedup", "--review", "--answers", "a.txt"],
+        vec!["dedup", "--format", "csv"],
     ] {
         let out = ws.run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

@@ -5,6 +5,7 @@ mod common;
 
 mod cristin;
 mod decide;
+mod dedup;
 mod example;
 mod export;
 mod harvest;

@@ -293,3 +293,15 @@ impl TestWorkspace {
         read_jsonl(&self.root.join(format!("corpus/decisions/{reviewer}.jsonl")))
     }
 }
+
+/// Cuts the last `bytes` bytes of a file: what a `kill -9` in the middle of appending a line
+/// leaves behind.
+pub fn tear(path: &Path, bytes: usize) {
+    let content = std::fs::read(path).unwrap();
+    assert!(
+        content.len() > bytes,
+        "{} is too short to tear",
+        path.display()
+    );
+    std::fs::write(path, &content[..content.len() - bytes]).unwrap();
+}

@@ -1,0 +1,97 @@
+//! Blocking: the candidate pairs worth comparing, found through shared keys (identifiers,
+//! the folded title, translated titles) instead of comparing all pairs. A pair is a
+//! candidate when the two records share at least one key; whether they do depends only on
+//! the two records, which is what makes incremental runs equal full runs.
+
+use super::keys::RecordKeys;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Every pair `(a, b)`, `a < b`, sharing a key, with `b >= new_from`; sorted, no repeats.
+///
+/// The keys of all records are sorted once (`(key, record)`, 12 bytes each) and each run of
+/// equal keys is a block; no hash map of vectors, so a million records stay within a few
+/// hundred megabytes. Blocks are never capped (a cap would depend on the rest of the corpus
+/// and break incremental = full); keys that could gather many unrelated records (the start
+/// of a title, a short title) carry the year instead.
+pub fn candidate_pairs(keys: &[RecordKeys], new_from: usize) -> Vec<(u32, u32)> {
+    let mut entries: Vec<(u64, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, k)| block_keys(k).into_iter().map(move |key| (key, i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    let runs: Vec<&[(u64, u32)]> = entries.chunk_by(|a, b| a.0 == b.0).collect();
+    let mut pairs: Vec<(u32, u32)> = runs
+        .par_iter()
+        .flat_map_iter(|run| {
+            let mut out = Vec::new();
+            if run.len() > 1 {
+                for (x, &(_, b)) in run.iter().enumerate() {
+                    if (b as usize) >= new_from {
+                        out.extend(run[..x].iter().map(|&(_, a)| (a, b)));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Characters of a title's start and end that are blocking keys of their own, so that a
+/// truncated title, an added prefix or a typo still meets its twin.
+const AFFIX: usize = 30;
+
+/// The blocking keys of one record, hashed with their kind so kinds never collide: its
+/// identifiers; each title (and translation) whole, its first and its last [`AFFIX`]
+/// characters; first author + volume + first page (titles reworded or garbled in both halves).
+fn block_keys(k: &RecordKeys) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut add = |kind: &str, value: &str| {
+        if !value.is_empty() {
+            out.push(xxh3_64(format!("{kind}\u{0}{value}").as_bytes()));
+        }
+    };
+    if let Some(d) = &k.doi {
+        add("doi", d);
+    }
+    if let Some(p) = &k.pmid {
+        add("pmid", p);
+    }
+    if let Some(c) = &k.cristin {
+        add("cristin", c);
+    }
+    // Records within the year tolerance of 1 share one of `year` and `year + 1`.
+    let years: Vec<String> = match k.year {
+        Some(y) => vec![y.to_string(), (y + 1).to_string()],
+        None => vec!["-".to_string()],
+    };
+    for t in std::iter::once(&k.title).chain(&k.other_titles) {
+        if t.len() >= SHORT_TITLE {
+            add("title", t);
+        } else {
+            for y in &years {
+                add("short-title", &format!("{t}|{y}"));
+            }
+        }
+        if t.len() >= AFFIX + 10 && t.is_ascii() {
+            for y in &years {
+                add("start", &format!("{}|{y}", &t[..AFFIX]));
+                add("end", &format!("{}|{y}", &t[t.len() - AFFIX..]));
+            }
+        }
+    }
+    if let (Some(a), Some(v), Some(p)) = (k.authors.first(), &k.volume, &k.first_page) {
+        add("author-volume-page", &format!("{a}|{v}|{p}"));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Titles shorter than this (compacted) are generic (`Editorial`, `Reply`, `Introduction`)
+/// and blocked together with their year only.
+const SHORT_TITLE: usize = 25;

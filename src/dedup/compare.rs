@@ -1,0 +1,508 @@
+//! Comparing one candidate pair: identifiers first, then field-wise similarity (title,
+//! authors, venue, year, pages, volume) and the vetoes. The verdict is a function of the two
+//! records alone, so it is the same in a full and in an incremental run.
+//!
+//! The rules, in order:
+//! 1. Same DOI (PMID, Cristin id) and a similar title (or no title to compare): duplicate —
+//!    unless a veto says otherwise (a supplement's abstracts share one DOI but have their own
+//!    titles and pages). Different DOIs (PMIDs, Cristin ids): never duplicates; when the titles
+//!    are similar the pair is recorded as distinct so that no third record can chain them.
+//! 2. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes: notice vs article (erratum,
+//!    reply, comment, retraction, protocol), conference abstract vs article, different first
+//!    pages or article numbers. Publication years further apart than the tolerance, or author
+//!    lists with little in common: not a pair.
+//! 3. Otherwise a duplicate when the title is near-identical and the pair agrees on the first
+//!    page, or (no pages to compare) on venue and volume, or (nothing else to compare) on the
+//!    exact title, the year and most authors; anything else similar is uncertain.
+
+use super::keys::{Notice, RecordKeys};
+use super::{Link, Options, Rule, Scores, Verdict};
+
+/// Titles at least this similar are compared further (vetoes apply from here on).
+pub const SIMILAR: f32 = 0.8;
+/// Titles at least this similar may merge automatically.
+const NEAR_IDENTICAL: f32 = 0.9;
+
+/// What a compared pair is, before it knows its indices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    /// Duplicate, uncertain or distinct.
+    pub verdict: Verdict,
+    /// The deciding rule.
+    pub rule: Rule,
+    /// Field-wise similarity.
+    pub scores: Scores,
+}
+
+impl Comparison {
+    /// The link between records `a < b`.
+    pub fn link(self, a: usize, b: usize) -> Link {
+        Link {
+            a,
+            b,
+            verdict: self.verdict,
+            rule: self.rule,
+            scores: self.scores,
+        }
+    }
+}
+
+/// The verdict on one pair; `None` when they are plainly different works.
+pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comparison> {
+    // Cheap exits first: without a shared identifier scheme, years too far apart decide.
+    let comparable_ids = x.doi.is_some() && y.doi.is_some()
+        || x.pmid.is_some() && y.pmid.is_some()
+        || x.cristin.is_some() && y.cristin.is_some();
+    if !comparable_ids
+        && x.year
+            .zip(y.year)
+            .is_some_and(|(a, b)| (a - b).abs() > options.year_tolerance)
+    {
+        return None;
+    }
+    let (title, translated) = title_similarity(x, y);
+    let scores = Scores {
+        title,
+        authors: author_similarity(&x.authors, &y.authors),
+        venue: venue_similarity(x, y),
+        year_gap: x.year.zip(y.year).map(|(a, b)| (a - b).abs()),
+        // A page range and an article number cannot be compared (`1-6` and `e12724`).
+        pages: x
+            .first_page
+            .as_ref()
+            .zip(y.first_page.as_ref())
+            .filter(|_| x.article_number == y.article_number)
+            .map(|(a, b)| a == b),
+    };
+    let similar = title.is_some_and(|t| t >= SIMILAR);
+    let verdict = |verdict, rule| {
+        Some(Comparison {
+            verdict,
+            rule,
+            scores,
+        })
+    };
+    for (a, b, same, different) in [
+        (&x.doi, &y.doi, Rule::Doi, Rule::DifferentDoi),
+        (&x.pmid, &y.pmid, Rule::Pmid, Rule::DifferentId),
+        (&x.cristin, &y.cristin, Rule::Cristin, Rule::DifferentId),
+    ] {
+        match (a, b) {
+            (Some(a), Some(b)) if a == b => {
+                // One DOI for a supplement's many abstracts: different titles, authors and
+                // pages. A title in another language (a Cristin record in Norwegian, its
+                // Crossref record in English) keeps the authors and pages.
+                let same_people = scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.pages == Some(true)
+                    && x.last_page.is_some()
+                    && x.last_page == y.last_page
+                    && scores.year_gap.is_none_or(|g| g <= options.year_tolerance);
+                if !(similar || title.is_none() || same_people) {
+                    return None;
+                }
+                if let Some(veto) = veto(x, y, &scores) {
+                    return verdict(Verdict::Distinct, veto);
+                }
+                return verdict(Verdict::Duplicate, same);
+            }
+            (Some(_), Some(_)) => {
+                if !similar {
+                    return None;
+                }
+                // Everything else the same and one registrant: a work registered twice
+                // (Springer's old and new DOIs), which only a reviewer may merge.
+                let registrant = |d: &str| d.split('/').next().map(str::to_string);
+                let twin = same == Rule::Doi
+                    && a.as_deref().and_then(registrant) == b.as_deref().and_then(registrant)
+                    && title.is_some_and(|t| t >= 1.0)
+                    && scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.year_gap == Some(0)
+                    && scores.pages == Some(true)
+                    && agree(&x.last_page, &y.last_page)
+                    && agree(&x.volume, &y.volume)
+                    && agree(&x.issue, &y.issue)
+                    && x.notice == y.notice;
+                let v = if twin {
+                    Verdict::Uncertain
+                } else {
+                    Verdict::Distinct
+                };
+                return verdict(v, different);
+            }
+            _ => {}
+        }
+    }
+    let t = title?;
+    if t < SIMILAR {
+        return None;
+    }
+    if let Some(veto) = veto(x, y, &scores) {
+        return verdict(Verdict::Distinct, veto);
+    }
+    if scores.year_gap.is_some_and(|g| g > options.year_tolerance) {
+        return None;
+    }
+    let authors_ok = scores.authors.is_none_or(|a| a >= 0.5);
+    if scores.authors.is_some_and(|a| a < 0.34) {
+        return None;
+    }
+    let venue_differs = scores.venue.is_some_and(|v| v < 0.4);
+    let volume_differs = !agree(&x.volume, &y.volume);
+    let issue_differs = !agree(&x.issue, &y.issue);
+    if (issue_differs || volume_differs) && scores.pages != Some(true) {
+        return None; // a column that recurs in every issue ("Editor's Comments")
+    }
+    let rule = if translated {
+        Rule::TranslatedTitle
+    } else if t >= 1.0 {
+        Rule::TitleYear
+    } else {
+        Rule::TitleAuthors
+    };
+    // Front matter repeats its roman page numbers in every issue ("Editor's Comments", iii).
+    if t >= NEAR_IDENTICAL && authors_ok && !issue_differs {
+        let strong_authors = scores.authors.is_some_and(|a| a >= 0.7);
+        let duplicate = match scores.pages {
+            // Venues are named in many ways (a book series or its volume); volume, page,
+            // title and authors all agreeing is no coincidence.
+            Some(true) => {
+                !venue_differs || (x.volume.is_some() && !volume_differs && strong_authors)
+            }
+            Some(false) => {
+                scores.pages == Some(false) && x.last_page.is_some() && x.last_page == y.last_page
+            }
+            None => {
+                let venue_agrees = scores.venue.is_some_and(|v| v >= 0.75);
+                (venue_agrees && !volume_differs && t >= 0.95 && strong_authors)
+                    // Nothing else to compare, or venues named too differently to compare
+                    // (`ICIS` and `International Conference on Information Systems`): the
+                    // same long title, year, type and authors.
+                    || (t >= 1.0
+                        && x.title.len() >= 40
+                        && strong_authors
+                        && scores.year_gap == Some(0)
+                        && x.kind.is_some()
+                        && x.kind == y.kind
+                        && !venue_differs_strongly(x, y, &scores))
+            }
+        };
+        if duplicate {
+            return verdict(Verdict::Duplicate, rule);
+        }
+    }
+    if t >= 0.85 && authors_ok {
+        return verdict(Verdict::Uncertain, Rule::Similar);
+    }
+    None
+}
+
+/// Venues that share nothing at all, not even an abbreviation, while both are journals.
+fn venue_differs_strongly(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
+    let journal = Some(super::keys::Kind::Article);
+    scores.venue.is_some_and(|v| v == 0.0) && x.kind == journal && y.kind == journal
+}
+
+/// True unless both are known and differ.
+fn agree(a: &Option<String>, b: &Option<String>) -> bool {
+    a.is_none() || b.is_none() || a == b
+}
+
+/// The veto that keeps a similar-looking pair apart, if any.
+/// A conference abstract and an article are told apart by their venues: the same journal
+/// with and without its supplement marked is one record, an abstract in another venue is not.
+fn veto(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> Option<Rule> {
+    if x.notice != y.notice {
+        return Some(Rule::NoticeVsArticle);
+    }
+    if x.title_numbers != y.title_numbers
+        && !x.title_numbers.is_empty()
+        && !y.title_numbers.is_empty()
+    {
+        return Some(Rule::DifferentNumbers);
+    }
+    if x.meeting_abstract != y.meeting_abstract
+        && x.notice != Some(Notice::Protocol)
+        && scores.venue.is_none_or(|v| v < 0.75)
+    {
+        return Some(Rule::AbstractVsArticle);
+    }
+    if scores.pages == Some(false) {
+        // A typo in one of the two page numbers is not a different article.
+        let same_last = x.last_page.is_some() && x.last_page == y.last_page;
+        if !same_last {
+            return Some(Rule::DifferentPages);
+        }
+    }
+    None
+}
+
+/// Title similarity (0–1), best over the titles and their translations, and whether the
+/// best match involved a translation. `None` when either record has no title.
+fn title_similarity(x: &RecordKeys, y: &RecordKeys) -> (Option<f32>, bool) {
+    if x.title.is_empty() && x.other_titles.is_empty()
+        || y.title.is_empty() && y.other_titles.is_empty()
+    {
+        return (None, false);
+    }
+    let mut best = similarity(&x.title, &y.title);
+    let mut translated = false;
+    if best < 1.0 && !(x.other_titles.is_empty() && y.other_titles.is_empty()) {
+        let xs = std::iter::once(&x.title).chain(&x.other_titles);
+        for (i, a) in xs.enumerate() {
+            let ys = std::iter::once(&y.title).chain(&y.other_titles);
+            for (j, b) in ys.enumerate() {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let s = similarity(a, b);
+                if s > best {
+                    best = s;
+                    translated = true;
+                }
+            }
+        }
+    }
+    (Some(best), translated)
+}
+
+/// Similarity of two compacted titles: 1 when equal; 0.95 when one is the start or the end
+/// of the other and long (a truncated title, an added prefix); otherwise 1 − edit distance /
+/// length, computed only down to [`SIMILAR`] (0 below).
+pub fn similarity(a: &str, b: &str) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() >= 30 && (long.starts_with(short) || long.ends_with(short)) {
+        return 0.95;
+    }
+    let max = ((1.0 - SIMILAR) * long.len() as f32).floor() as usize;
+    if long.len() - short.len() > max {
+        return 0.0;
+    }
+    match bounded_levenshtein(short.as_bytes(), long.as_bytes(), max) {
+        Some(d) => 1.0 - d as f32 / long.len() as f32,
+        None => 0.0,
+    }
+}
+
+/// Edit distance of `a` and `b` when at most `max`, in O(len · max) (a diagonal band).
+fn bounded_levenshtein(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max {
+        return None;
+    }
+    const INF: usize = usize::MAX / 2;
+    let mut prev = vec![INF; m + 1];
+    let mut cur = vec![INF; m + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(max.min(m) + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        let lo = i.saturating_sub(max).max(1);
+        let hi = (i + max).min(m);
+        cur.iter_mut().for_each(|c| *c = INF);
+        if i <= max {
+            cur[0] = i;
+        }
+        let mut row_min = cur[0];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let v = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m] <= max).then_some(prev[m])
+}
+
+/// Share of the shorter author list's surnames found in the other (`et al.` lists are
+/// short); `None` when either has none.
+fn author_similarity(a: &[String], b: &[String]) -> Option<f32> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let common = short.iter().filter(|s| long.contains(s)).count();
+    Some(common as f32 / short.len() as f32)
+}
+
+/// Venue similarity: 1 for a shared ISSN or the same words; abbreviations match word by word
+/// as prefixes in order (`J Mol Cell Cardiol` = `Journal of Molecular and Cellular
+/// Cardiology`); unmatched words lower the score. `None` when either has no venue.
+fn venue_similarity(x: &RecordKeys, y: &RecordKeys) -> Option<f32> {
+    if x.issn.iter().any(|i| y.issn.contains(i)) {
+        return Some(1.0);
+    }
+    let (a, b) = (&x.venue, &y.venue);
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a == b {
+        return Some(1.0);
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut j = 0;
+    for w in long {
+        if j < short.len() && (w.starts_with(short[j].as_str()) || short[j].starts_with(w.as_str()))
+        {
+            j += 1;
+        }
+    }
+    Some(2.0 * j as f32 / (short.len() + long.len()) as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::dedup::tests::rec;
+
+    fn keys(r: &crate::model::Record) -> RecordKeys {
+        RecordKeys::of(r)
+    }
+
+    fn verdict(a: &crate::model::Record, b: &crate::model::Record) -> Option<(Verdict, Rule)> {
+        compare(&keys(a), &keys(b), &Options::default()).map(|c| (c.verdict, c.rule))
+    }
+
+    const TITLE: &str = "Adenosine A1 receptor activation induces delayed preconditioning in rats";
+
+    #[test]
+    fn abbreviated_journal_and_short_pages_are_the_same_article() {
+        let a = rec("1", TITLE, Some(2000), Some("10.1161/01.cir.101.24.2841"));
+        let mut b = rec(
+            "2",
+            "Adenosine A(1) receptor activation induces delayed preconditioning in rats.",
+            Some(2000),
+            None,
+        );
+        b.venue = Some("Tidsskr Nor Laegeforen".into());
+        b.pages = Some("1123-9".into());
+        assert_eq!(verdict(&a, &b), Some((Verdict::Duplicate, Rule::TitleYear)));
+    }
+
+    #[test]
+    fn different_page_ranges_veto_but_a_typo_in_one_number_does_not() {
+        let a = rec("1", TITLE, Some(2000), None);
+        let mut b = rec("2", TITLE, Some(2000), None);
+        b.pages = Some("2013-2019".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        b.pages = Some("1132-1129".into()); // the first page mistyped, the last one agrees
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn different_article_numbers_veto_and_numbers_are_not_pages() {
+        let mut a = rec("1", TITLE, Some(2011), None);
+        let mut b = rec("2", TITLE, Some(2011), None);
+        a.pages = Some("e24083".into());
+        b.pages = Some("e26022".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        // PLoS ONE as a page range in one database, an article number in another.
+        b.pages = Some("1-6".into());
+        let c = compare(&keys(&a), &keys(&b), &Options::default()).unwrap();
+        assert_eq!(c.scores.pages, None);
+    }
+
+    #[test]
+    fn a_conference_abstract_is_not_the_journal_article() {
+        let a = rec("1", TITLE, Some(2009), None);
+        let mut b = rec("2", TITLE, Some(2009), None);
+        b.venue = Some("The FASEB Journal".into());
+        b.volume = Some("23 (S1)".into());
+        b.pages = None;
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::AbstractVsArticle))
+        );
+        // The same journal's supplement marked in one export only: one record.
+        b.venue = a.venue.clone();
+        b.volume = Some("140 Suppl 1".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Distinct));
+    }
+
+    #[test]
+    fn replies_and_comments_are_kept_apart() {
+        let a = rec("1", TITLE, Some(2000), None);
+        let b = rec("2", &format!("Comment on: {TITLE}"), Some(2000), None);
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::NoticeVsArticle))
+        );
+    }
+
+    #[test]
+    fn parts_and_volumes_with_other_numbers_are_different_works() {
+        let a = rec(
+            "1",
+            "International Conference on Information Systems, Volume 1",
+            Some(2013),
+            None,
+        );
+        let b = rec(
+            "2",
+            "International Conference on Information Systems, Volume 4",
+            Some(2013),
+            None,
+        );
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentNumbers))
+        );
+    }
+
+    #[test]
+    fn a_column_recurring_in_every_issue_is_not_one_record() {
+        let mut a = rec("1", "Editor's Comments", Some(2003), None);
+        let mut b = rec("2", "Editor's Comments", Some(2003), None);
+        a.issue = Some("2".into());
+        b.issue = Some("3".into());
+        a.pages = Some("iii-xi".into());
+        b.pages = Some("iii-xii".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn missing_dois_fall_back_to_the_fields_and_different_dois_veto() {
+        let a = rec("1", TITLE, Some(2000), Some("10.1161/01.cir.101.24.2841"));
+        let b = rec("2", TITLE, Some(2000), None);
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut c = rec("3", TITLE, Some(2000), Some("10.1016/other"));
+        c.pages = Some("200-210".into());
+        assert_eq!(
+            verdict(&a, &c),
+            Some((Verdict::Distinct, Rule::DifferentDoi))
+        );
+    }
+
+    #[test]
+    fn bounded_levenshtein_agrees_with_the_plain_one() {
+        assert_eq!(bounded_levenshtein(b"kitten", b"sitting", 5), Some(3));
+        assert_eq!(bounded_levenshtein(b"kitten", b"sitting", 2), None);
+        assert_eq!(bounded_levenshtein(b"", b"abc", 3), Some(3));
+        assert_eq!(bounded_levenshtein(b"abc", b"abc", 0), Some(0));
+    }
+
+    #[test]
+    fn title_similarity_tolerates_typos_and_truncation() {
+        let a = "originalcervicalcytologyandfollowupbiopsyresultsinpositivehighriskhumanpapillomavirusdnatestswithhighlevelresults";
+        let b = "originalcervicalcytologyandfollowupbiopsyresultsinpositivehighriskhumanpapillomavirusdnatestswithhighlevelresuls";
+        assert!(similarity(a, b) > 0.98);
+        assert_eq!(similarity(a, &a[..80]), 0.95);
+        assert_eq!(similarity("homecare", "nursinghomes"), 0.0);
+    }
+}
