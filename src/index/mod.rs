@@ -1,0 +1,11 @@
+//! The full-text index over the review's records, and search.
+//!
+//! - [`analyzer`]: how text becomes terms (Norwegian and English stems, ASCII folding, one
+//!   position per word);
+//! - [`schema`]: the fields and the schema version that forces a rebuild when they change;
+//! - [`doc`]: one record as the index holds it, and its content hash;
+//! - [`build`]: opening, creating and incrementally updating `index/`;
+//! - [`query`]: the query language, parsed; [`compile`]: parsed queries as tantivy queries;
+//! - [`search`]: running a query, with counts, sorting, highlights and snippets.
+
+pub mod analyzer;
