@@ -9,3 +9,9 @@
 //! - [`search`]: running a query, with counts, sorting, highlights and snippets.
 
 pub mod analyzer;
+pub mod build;
+pub mod doc;
+pub mod schema;
+
+pub use build::{Index, IndexError, Rebuild, SyncReport, WriterOptions};
+pub use doc::{IndexDoc, Screening};
