@@ -29,6 +29,7 @@
 pub mod cli;
 pub mod export;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod screen;
 pub mod sources;
