@@ -11,6 +11,7 @@
 pub mod analyzer;
 pub mod build;
 pub mod doc;
+pub mod query;
 pub mod schema;
 
 pub use build::{Index, IndexError, Rebuild, SyncReport, WriterOptions};
