@@ -123,6 +123,21 @@ impl Analyzer {
         out
     }
 
+    /// The terms a query word (already lower case) is searched by: its stems for full text
+    /// (the index holds every word's stems, so stems alone find every form, and a word
+    /// typed with æøå keeps its letters), the word itself otherwise. Never folded.
+    pub fn query_forms(&self, word: &str) -> Vec<String> {
+        if self.forms.mode != Mode::Text {
+            return vec![word.to_string()];
+        }
+        let mut out = vec![self.forms.english.stem(word).into_owned()];
+        let no = self.forms.norwegian.stem(word);
+        if no != out[0] {
+            out.push(no.into_owned());
+        }
+        out
+    }
+
     /// Tokenizes `text` into `self.tokens`.
     fn fill(&mut self, text: &str) {
         let Analyzer {

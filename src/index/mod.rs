@@ -16,3 +16,9 @@ pub mod schema;
 
 pub use build::{Index, IndexError, Rebuild, SyncReport, WriterOptions};
 pub use doc::{IndexDoc, Screening};
+pub use search::{FilterCounts, Hit, Marked, Results, SearchError, Sort};
+pub mod compile;
+pub mod search;
+
+#[cfg(test)]
+mod search_tests;
