@@ -58,7 +58,7 @@ impl Default for WriterOptions {
             .clamp(1, 4);
         WriterOptions {
             threads,
-            heap_bytes: threads * 128 << 20,
+            heap_bytes: (threads * 128) << 20,
         }
     }
 }
