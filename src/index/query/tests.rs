@@ -527,6 +527,21 @@ fn the_screen_filter_of_this_review_parses() {
 }
 
 #[test]
+fn the_benchmark_queries_parse() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/queries.txt");
+    let text = std::fs::read_to_string(path).expect("benches/queries.txt");
+    let queries: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect();
+    assert_eq!(queries.len(), 20);
+    for q in queries {
+        let parsed = ok(q);
+        assert!(!parsed.terms_for_highlight().is_empty(), "{q}");
+    }
+}
+
+#[test]
 fn long_and_deep_inputs_neither_overflow_nor_crawl() {
     // Linear work: a 100,000-clause OR parses in one pass.
     let wide = "tildel* OR ".repeat(100_000) + "kommun*";
