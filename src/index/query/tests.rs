@@ -192,6 +192,8 @@ fn each_input_has_one_canonical_form() {
         ("\"数据 🙂\"", "\"数据 🙂\""),
         ("trust\u{a0}model", "trust AND model"),
         ("[Hjemmetjenester]", "[Hjemmetjenester]"),
+        ("title:([x)", "title:([x)"),
+        ("title:({x*)", "title:({x*)"),
     ];
     for (input, canonical) in cases {
         let q = ok(input);
