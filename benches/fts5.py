@@ -129,7 +129,7 @@ def to_fts5(query):
     """(MATCH expression, SQL year condition or None) for a litscope query.
 
     Bare leaves search title, abstract and keywords (litscope's default fields), fielded ones
-    their column; AND/OR/implicit AND map one to one (FTS5's precedence is litscope's: NOT >
+    their column; AND/OR map one to one, implicit AND becomes an explicit one (FTS5's precedence is litscope's: NOT >
     AND > OR). Refused with Untranslatable: a leading NOT (FTS5's NOT is binary), OR NOT, a
     year clause anywhere but at the top level of a query with no top-level OR, and fields FTS5
     does not hold."""
@@ -146,16 +146,22 @@ def to_fts5(query):
     def operand_before():
         return bool(out) and out[-1] not in ("AND", "OR", "NOT", "(") and not out[-1].endswith(": (")
 
+    def operand(piece):
+        # FTS5 ANDs adjacent phrases but not a parenthesis next to anything: spell it out.
+        if operand_before():
+            out.append("AND")
+        out.append(piece)
+
     for kind, text in tokens(query):
         if pending_field is not None:
             column = pending_field
             pending_field = None
             if kind == "lp":
-                out.append(f"{column} : (")
+                operand(f"{column} : (")
                 group_columns.append(True)
                 depth += 1
             elif kind in ("word", "phrase"):
-                out.append(f"{column} : {leaf(kind, text)}")
+                operand(f"{column} : {leaf(kind, text)}")
             else:
                 raise Untranslatable(f"no value after {column}:")
             continue
@@ -171,9 +177,8 @@ def to_fts5(query):
             if name not in COLUMNS:
                 raise Untranslatable(f"field {text}: is not in the FTS5 table")
             pending_field = COLUMNS[name]
-            continue
-        if kind == "lp":
-            out.append("(")
+        elif kind == "lp":
+            operand("(")
             group_columns.append(False)
             depth += 1
         elif kind == "rp":
@@ -195,7 +200,7 @@ def to_fts5(query):
             out.append("OR")
         else:
             piece = leaf(kind, text)
-            out.append(piece if covered() else f"{DEFAULT_COLUMNS} : {piece}")
+            operand(piece if covered() else f"{DEFAULT_COLUMNS} : {piece}")
     if years and top_level_or:
         raise Untranslatable("year: in a query with a top-level OR")
     if not out:
