@@ -280,29 +280,15 @@ impl Query {
 /// tree (spans aside).
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field_prefix = |f: &mut fmt::Formatter<'_>, field: &Option<Field>| match field {
-            Some(field) => write!(f, "{field}:"),
-            None => Ok(()),
-        };
         match self {
-            Query::Term { field, text, .. } => {
-                // A value opening with a bracket would read as a range: keep it in a group.
-                if field.is_some() && text.starts_with(['[', '{']) {
-                    field_prefix(f, field)?;
-                    write!(f, "({text})")
-                } else {
-                    field_prefix(f, field)?;
-                    f.write_str(text)
-                }
-            }
-            Query::Prefix { field, text, .. } => {
-                field_prefix(f, field)?;
-                write!(f, "{text}*")
-            }
+            Query::Term { field, text, .. } => write_value(f, *field, text, ""),
+            Query::Prefix { field, text, .. } => write_value(f, *field, text, "*"),
             Query::Phrase {
                 field, text, slop, ..
             } => {
-                field_prefix(f, field)?;
+                if let Some(field) = field {
+                    write!(f, "{field}:")?;
+                }
                 write!(f, "\"{text}\"")?;
                 if *slop > 0 {
                     write!(f, "~{slop}")?;
@@ -345,6 +331,21 @@ impl fmt::Display for Query {
                 inner.fmt_child(f, 2)
             }
         }
+    }
+}
+
+/// A word or prefix with its field; a fielded value opening with a bracket would read as a
+/// range, so it goes in a group: `title:([x)`.
+fn write_value(
+    f: &mut fmt::Formatter<'_>,
+    field: Option<Field>,
+    text: &str,
+    star: &str,
+) -> fmt::Result {
+    match field {
+        Some(field) if text.starts_with(['[', '{']) => write!(f, "{field}:({text}{star})"),
+        Some(field) => write!(f, "{field}:{text}{star}"),
+        None => write!(f, "{text}{star}"),
     }
 }
 
@@ -456,7 +457,8 @@ pub enum QueryErrorKind {
 
 /// The line of `input` holding the 1-based character `position`, and a `^` under it. Control
 /// characters and tabs show as spaces (so the caret stays aligned and nothing reaches the
-/// terminal); a long line is cut to a window around the position, marked with `…`.
+/// terminal); a long line is cut to a window around the position, marked with `…`. The
+/// caret counts characters, so double-width ones (CJK, emoji) before it shift it left.
 pub fn caret_line(input: &str, position: usize) -> String {
     const WINDOW: usize = 70;
     let index = position.saturating_sub(1);

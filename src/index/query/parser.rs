@@ -18,8 +18,7 @@ pub(super) fn parse(input: &str) -> Result<Query, QueryError> {
     }
     let mut parser = Parser {
         chars: &chars,
-        tokens,
-        next: 0,
+        tokens: tokens.into_iter().peekable(),
         depth: 0,
     };
     let query = parser.or(None)?;
@@ -80,9 +79,7 @@ fn ends_word(c: char) -> bool {
 impl Lexer<'_> {
     fn run(mut self) -> Result<Vec<Token>, QueryError> {
         loop {
-            while self.peek().is_some_and(char::is_whitespace) {
-                self.at += 1;
-            }
+            self.skip_whitespace();
             let Some(c) = self.peek() else {
                 return Ok(self.tokens);
             };
@@ -348,32 +345,21 @@ fn year_value(text: &str, at: usize) -> Result<(Bound<i64>, Bound<i64>), QueryEr
 
 struct Parser<'a> {
     chars: &'a [char],
-    tokens: Vec<Token>,
-    next: usize,
+    tokens: std::iter::Peekable<std::vec::IntoIter<Token>>,
     depth: usize,
 }
 
 impl Parser<'_> {
-    fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.next)
+    fn peek(&mut self) -> Option<&Token> {
+        self.tokens.peek()
     }
 
     fn take(&mut self) -> Option<Token> {
-        let token = self.tokens.get_mut(self.next)?;
-        self.next += 1;
-        // Tokens are read once: leave a cheap placeholder instead of cloning the text.
-        Some(std::mem::replace(
-            token,
-            Token {
-                tok: Tok::RParen,
-                start: 0,
-                end: 0,
-            },
-        ))
+        self.tokens.next()
     }
 
     /// True when the next token can start a clause.
-    fn clause_follows(&self) -> bool {
+    fn clause_follows(&mut self) -> bool {
         self.peek().is_some_and(|t| {
             matches!(
                 t.tok,
@@ -387,14 +373,9 @@ impl Parser<'_> {
         })
     }
 
-    /// The operator `token` as typed.
-    fn text_of(&self, token: &Token) -> String {
-        self.chars[token.start..token.end].iter().collect()
-    }
-
     /// The error for an operator with nothing after it.
     fn missing_right(&self, operator: &Token) -> QueryError {
-        let operator_text = self.text_of(operator);
+        let operator_text = text_of(self.chars, operator);
         error(
             operator.start,
             QueryErrorKind::MissingRight {
@@ -418,6 +399,7 @@ impl Parser<'_> {
 
     fn and(&mut self, field: Option<Field>) -> Result<Query, QueryError> {
         if !self.clause_follows() {
+            let chars = self.chars;
             return Err(match self.peek() {
                 Some(
                     t @ Token {
@@ -427,7 +409,7 @@ impl Parser<'_> {
                 ) => error(
                     t.start,
                     QueryErrorKind::MissingLeft {
-                        operator: self.text_of(t),
+                        operator: text_of(chars, t),
                     },
                 ),
                 Some(t) => error(t.start, QueryErrorKind::UnmatchedParen),
@@ -541,6 +523,11 @@ impl Parser<'_> {
             _ => Err(error(open, QueryErrorKind::UnclosedParen)),
         }
     }
+}
+
+/// The token as typed.
+fn text_of(chars: &[char], token: &Token) -> String {
+    chars[token.start..token.end].iter().collect()
 }
 
 /// Adds `query` to the operands of an AND (`and`) or an OR, merging one of the same kind.

@@ -192,6 +192,8 @@ fn each_input_has_one_canonical_form() {
         ("\"数据 🙂\"", "\"数据 🙂\""),
         ("trust\u{a0}model", "trust AND model"),
         ("[Hjemmetjenester]", "[Hjemmetjenester]"),
+        ("title:([x)", "title:([x)"),
+        ("title:({x*)", "title:({x*)"),
     ];
     for (input, canonical) in cases {
         let q = ok(input);
@@ -524,6 +526,21 @@ fn the_screen_filter_of_this_review_parses() {
         .collect();
     assert_eq!(sizes, [33, 15]);
     assert_eq!(unspanned(ok(&q.to_string())), unspanned(q));
+}
+
+#[test]
+fn the_benchmark_queries_parse() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/queries.txt");
+    let text = std::fs::read_to_string(path).expect("benches/queries.txt");
+    let queries: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect();
+    assert_eq!(queries.len(), 20);
+    for q in queries {
+        let parsed = ok(q);
+        assert!(!parsed.terms_for_highlight().is_empty(), "{q}");
+    }
 }
 
 #[test]
