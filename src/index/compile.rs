@@ -3,9 +3,10 @@
 //! - A word in a full-text field is searched by its stems ([`Analyzer::query_forms`]), in
 //!   any of them (a union); a word that the analyzer splits (`trust-based`,
 //!   `bestiller–utfører`) is a phrase of its parts.
-//! - A phrase is a [`RegexPhraseQuery`] whose every position is the alternation of that
-//!   word's stems (or a prefix, `"tildel* kommun*"`), with the slop given by `~N`; when every
-//!   position has one term it is a plain [`PhraseQuery`].
+//! - A phrase is a union of plain [`PhraseQuery`]s, one per combination of its words' stems
+//!   (usually one to four), with the slop given by `~N`; with a prefix in it (`"tildel*
+//!   kommun*"`) or too many combinations, one [`RegexPhraseQuery`] whose positions are
+//!   alternations.
 //! - A prefix (`tildel*`) matches the indexed words (not stems) that start with it, in lower
 //!   case, unfolded: `utfør*` is exact, `utfor*` also finds the folded `utfører`.
 //! - A bare term searches title (boosted ×2), abstract and keywords, any of them.
@@ -20,11 +21,12 @@ use super::schema::Fields;
 use std::collections::BTreeSet;
 use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery,
+    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, Occur,
+    PhraseQuery, Query as TQuery, RangeQuery, RegexPhraseQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Field as TField, IndexRecordOption};
 use tantivy::{TantivyError, Term};
+use tantivy_fst::Automaton;
 
 /// What a match is highlighted by: exact terms and prefixes of the full-text analyzers.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,6 +43,9 @@ pub struct Compiler<'a> {
     text: Analyzer,
     names: Analyzer,
 }
+
+/// Above this many combinations of stems a phrase becomes one regex phrase query.
+const MAX_PHRASE_COMBINATIONS: usize = 16;
 
 /// One position of a phrase: its alternatives, or a prefix.
 enum Slot {
@@ -192,26 +197,19 @@ impl<'a> Compiler<'a> {
         match f {
             Field::Source | Field::Database => {
                 // A one-level facet `/name` is the term `name`.
-                let pattern = format!("{}.*", regex_escape(&p));
-                Ok(Box::new(RegexQuery::from_pattern(&pattern, tf)?))
+                Ok(prefix_query(tf, &p))
             }
             Field::Year => Ok(Box::new(EmptyQuery)),
             _ if f.is_full_text() => {
                 let words = Self::words(text);
                 match words.as_slice() {
                     [] => Ok(Box::new(EmptyQuery)),
-                    [w] => Ok(Box::new(RegexQuery::from_pattern(
-                        &format!("{}.*", regex_escape(w)),
-                        tf,
-                    )?)),
+                    [w] => Ok(prefix_query(tf, w)),
                     // `bestiller-utfør*`: a phrase ending in a prefix.
                     _ => self.phrase(f, &format!("{text}*"), 0),
                 }
             }
-            _ => Ok(Box::new(RegexQuery::from_pattern(
-                &format!("{}.*", regex_escape(&p)),
-                tf,
-            )?)),
+            _ => Ok(prefix_query(tf, &p)),
         }
     }
 
@@ -240,27 +238,54 @@ impl<'a> Compiler<'a> {
         match slots.as_slice() {
             [] => return Ok(Box::new(EmptyQuery)),
             [Slot::Terms(forms)] => return Ok(union(tf, forms.clone())),
-            [Slot::Prefix(p)] => {
-                return Ok(Box::new(RegexQuery::from_pattern(
-                    &format!("{}.*", regex_escape(p)),
-                    tf,
-                )?));
-            }
+            [Slot::Prefix(p)] => return Ok(prefix_query(tf, p)),
             _ => {}
         }
-        if slots
+        // Without prefixes and with few combinations of stems, a union of plain phrase
+        // queries (each an intersection of postings) is much cheaper than a regex phrase.
+        let alternatives: Option<Vec<&Vec<String>>> = slots
             .iter()
-            .all(|s| matches!(s, Slot::Terms(t) if t.len() == 1))
-        {
-            let terms = slots
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| match s {
-                    Slot::Terms(t) => Some((i, Term::from_field_text(tf, &t[0]))),
-                    Slot::Prefix(_) => None,
-                })
-                .collect();
-            return Ok(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)));
+            .map(|s| match s {
+                Slot::Terms(t) => Some(t),
+                Slot::Prefix(_) => None,
+            })
+            .collect();
+        if let Some(alternatives) = alternatives {
+            let combinations: usize = alternatives.iter().map(|t| t.len()).product();
+            if combinations <= MAX_PHRASE_COMBINATIONS {
+                let mut phrases: Vec<Vec<&str>> = vec![Vec::new()];
+                for forms in &alternatives {
+                    phrases = phrases
+                        .into_iter()
+                        .flat_map(|p| {
+                            forms.iter().map(move |f| {
+                                let mut q = p.clone();
+                                q.push(f.as_str());
+                                q
+                            })
+                        })
+                        .collect();
+                }
+                let mut queries: Vec<(Occur, Box<dyn TQuery>)> = phrases
+                    .into_iter()
+                    .map(|words| {
+                        let terms = words
+                            .iter()
+                            .enumerate()
+                            .map(|(i, w)| (i, Term::from_field_text(tf, w)))
+                            .collect();
+                        (
+                            Occur::Should,
+                            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+                                as Box<dyn TQuery>,
+                        )
+                    })
+                    .collect();
+                if queries.len() == 1 {
+                    return Ok(queries.remove(0).1);
+                }
+                return Ok(Box::new(BooleanQuery::new(queries)));
+            }
         }
         let patterns = slots
             .iter()
@@ -335,6 +360,62 @@ fn union(field: TField, forms: Vec<String>) -> Box<dyn TQuery> {
     Box::new(BooleanQuery::new(
         queries.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))
+}
+
+/// Terms of `field` starting with `prefix` (constant score): a byte automaton walked over
+/// the term dictionary, with nothing to compile per query (a regex would build a DFA).
+#[derive(Debug, Clone)]
+struct PrefixQuery {
+    field: TField,
+    prefix: Vec<u8>,
+}
+
+fn prefix_query(field: TField, prefix: &str) -> Box<dyn TQuery> {
+    Box::new(PrefixQuery {
+        field,
+        prefix: prefix.as_bytes().to_vec(),
+    })
+}
+
+impl TQuery for PrefixQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::new(
+            self.field,
+            Prefix(self.prefix.clone()),
+        )))
+    }
+}
+
+/// Matches byte strings starting with its bytes. State: bytes matched so far, or dead.
+#[derive(Debug, Clone)]
+struct Prefix(Vec<u8>);
+
+impl Automaton for Prefix {
+    type State = Option<usize>;
+
+    fn start(&self) -> Option<usize> {
+        Some(0)
+    }
+
+    fn is_match(&self, state: &Option<usize>) -> bool {
+        *state == Some(self.0.len())
+    }
+
+    fn can_match(&self, state: &Option<usize>) -> bool {
+        state.is_some()
+    }
+
+    fn will_always_match(&self, state: &Option<usize>) -> bool {
+        self.is_match(state)
+    }
+
+    fn accept(&self, state: &Option<usize>, byte: u8) -> Option<usize> {
+        match *state {
+            Some(n) if n == self.0.len() => Some(n),
+            Some(n) if self.0[n] == byte => Some(n + 1),
+            _ => None,
+        }
+    }
 }
 
 /// `s` with regex metacharacters escaped.

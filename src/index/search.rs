@@ -12,7 +12,7 @@ use super::doc::IndexDoc;
 use super::query::{self, Query, QueryError};
 use std::collections::HashSet;
 use std::ops::Range;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Order};
 
 /// Search failures.
@@ -88,25 +88,34 @@ pub fn run(index: &Index, q: &Query, limit: usize, sort: Sort) -> Result<Results
     let compiler = Compiler::new(index.fields());
     let tq = compiler.compile(q).map_err(|e| tantivy_err(index, e))?;
     let searcher = index.searcher();
-    let total = tq.count(&searcher).map_err(|e| tantivy_err(index, e))? as u64;
-    let top: Vec<(f32, DocAddress)> = if limit == 0 || total == 0 {
-        Vec::new()
+    // One pass counts and ranks: cheaper than a count and a ranking apart when phrases or
+    // prefixes dominate, which is what review queries are made of.
+    let (total, top): (usize, Vec<(f32, DocAddress)>) = if limit == 0 {
+        (
+            tq.count(&searcher).map_err(|e| tantivy_err(index, e))?,
+            Vec::new(),
+        )
     } else {
         match sort {
             Sort::Score => searcher
-                .search(&tq, &TopDocs::with_limit(limit).order_by_score())
+                .search(&tq, &(Count, TopDocs::with_limit(limit).order_by_score()))
                 .map_err(|e| tantivy_err(index, e))?,
-            Sort::Year => searcher
-                .search(
-                    &tq,
-                    &TopDocs::with_limit(limit).order_by_fast_field::<i64>("year", Order::Desc),
-                )
-                .map_err(|e| tantivy_err(index, e))?
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect(),
+            Sort::Year => {
+                let (n, top) = searcher
+                    .search(
+                        &tq,
+                        &(
+                            Count,
+                            TopDocs::with_limit(limit)
+                                .order_by_fast_field::<i64>("year", Order::Desc),
+                        ),
+                    )
+                    .map_err(|e| tantivy_err(index, e))?;
+                (n, top.into_iter().map(|(_, a)| (0.0, a)).collect())
+            }
         }
     };
+    let total = total as u64;
     let highlight = compiler.highlight(q);
     let mut marker = Marker::new(&highlight);
     let mut hits = Vec::with_capacity(top.len());
@@ -211,12 +220,22 @@ impl<'h> Marker<'h> {
         self.text.extra_forms(word).iter().any(|f| hit(f))
     }
 
+    /// True when an ASCII word cannot start like any term (checked without allocating).
+    fn surely_not(&self, word: &str) -> bool {
+        word.is_ascii()
+            && !self.starts.iter().any(|s| {
+                word.len() >= s.len()
+                    && word.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+            })
+    }
+
     /// `text` with its matching words marked.
     pub fn mark(&mut self, text: &str) -> Marked {
         let mut marks = Vec::new();
         if !self.starts.is_empty() {
             for (a, b) in analyzer::words(text) {
-                if self.matches(&analyzer::lowercase(&text[a..b])) {
+                let word = &text[a..b];
+                if !self.surely_not(word) && self.matches(&analyzer::lowercase(word)) {
                     marks.push(a..b);
                 }
             }

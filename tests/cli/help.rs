@@ -13,6 +13,8 @@ fn every_command_has_help_with_examples() {
         vec!["status", "--help"],
         vec!["decide", "--help"],
         vec!["export", "--help"],
+        vec!["index", "--help"],
+        vec!["search", "--help"],
     ] {
         let out = ws.run(&args);
         assert!(out.status.success(), "{args:?}");
@@ -37,6 +39,8 @@ fn bad_flags_exit_2() {
         vec!["status", "--format", "xml"],
         vec!["import"],
         vec!["import", "x.ris", "--format", "xml"],
+        vec!["search"],
+        vec!["search", "x", "--sort", "title"],
     ] {
         let out = ws.run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
