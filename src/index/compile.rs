@@ -3,10 +3,10 @@
 //! - A word in a full-text field is searched by its stems ([`Analyzer::query_forms`]), in
 //!   any of them (a union); a word that the analyzer splits (`trust-based`,
 //!   `bestiller–utfører`) is a phrase of its parts.
-//! - A phrase is a union of plain [`PhraseQuery`]s, one per combination of its words' stems
-//!   (usually one to four), with the slop given by `~N`; with a prefix in it (`"tildel*
-//!   kommun*"`) or too many combinations, one [`RegexPhraseQuery`] whose positions are
-//!   alternations.
+//! - A phrase is its words as written but the last, which is searched by its stems, so a
+//!   noun phrase finds its plural and definite forms: one or two plain [`PhraseQuery`]s
+//!   per field, with the slop given by `~N`. With a prefix in it (`"bestiller utfør*"`), one
+//!   [`RegexPhraseQuery`].
 //! - A prefix (`tildel*`) matches the indexed words (not stems) that start with it, in lower
 //!   case, unfolded: `utfør*` is exact, `utfor*` also finds the folded `utfører`.
 //! - A bare term searches title (boosted ×2), abstract and keywords, any of them.
@@ -213,16 +213,24 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// The positions of a phrase: every word as written (lower case; an ASCII word also
+    /// meets folded ones) but the last, which is searched by its stems, so a noun phrase
+    /// finds its plural and definite forms (`"nursing homes"`, `"tidlig intervensjonen"`)
+    /// at the cost of at most two phrase queries, not one per combination of stems.
     fn slots(&self, f: Field, text: &str) -> Vec<Slot> {
         let mut slots = Vec::new();
-        for chunk in text.split_whitespace() {
+        let chunks: Vec<&str> = text.split_whitespace().collect();
+        for (c, chunk) in chunks.iter().enumerate() {
             let words = Self::words(chunk);
             let n = words.len();
             for (i, w) in words.into_iter().enumerate() {
-                if i + 1 == n && chunk.ends_with('*') {
+                let last = i + 1 == n;
+                if last && chunk.ends_with('*') {
                     slots.push(Slot::Prefix(w));
-                } else {
+                } else if last && c + 1 == chunks.len() {
                     slots.push(Slot::Terms(self.analyzer(f).query_forms(&w)));
+                } else {
+                    slots.push(Slot::Terms(vec![w]));
                 }
             }
         }
