@@ -32,7 +32,7 @@ pub struct Args {
     /// The query (see below); not with --saved
     #[arg(required_unless_present = "saved", conflicts_with = "saved")]
     query: Option<String>,
-    /// Run this query file's [screen] filter
+    /// Run this query file's `[screen]` filter
     #[arg(long, value_name = "FILE")]
     saved: Option<PathBuf>,
     /// Hits to show [default: 20 for text and json, every hit for ris, csv and ids]
