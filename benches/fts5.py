@@ -129,8 +129,9 @@ def to_fts5(query):
     """(MATCH expression, SQL year condition or None) for a litscope query.
 
     Bare leaves search title, abstract and keywords (litscope's default fields), fielded ones
-    their column; AND/OR map one to one, implicit AND becomes an explicit one (FTS5's precedence is litscope's: NOT >
-    AND > OR). Refused with Untranslatable: a leading NOT (FTS5's NOT is binary), OR NOT, a
+    their column. OR maps one to one; every AND, implicit or not, is written out between
+    two operands (FTS5 accepts implicit AND only between phrases); FTS5's precedence is
+    litscope's (NOT > AND > OR). Refused with Untranslatable: a leading NOT (FTS5's NOT is binary), OR NOT, a
     year clause anywhere but at the top level of a query with no top-level OR, and fields FTS5
     does not hold."""
     out = []  # FTS5 pieces
@@ -169,8 +170,6 @@ def to_fts5(query):
             if depth > 0:
                 raise Untranslatable("year: inside parentheses")
             years.append(year_condition(text))
-            if out and out[-1] == "AND":
-                out.pop()
             continue
         if kind == "field":
             name = text.lower()
@@ -188,13 +187,11 @@ def to_fts5(query):
             depth -= 1
             out.append(")")
         elif kind == "minus" or (kind == "word" and text == "NOT"):
-            if out and out[-1] == "AND":
-                out.pop()
             if not operand_before():
                 raise Untranslatable("NOT needs something before it in FTS5")
             out.append("NOT")
         elif kind == "word" and text in ("AND", "&&"):
-            out.append("AND")
+            pass  # `operand` puts an AND between any two operands
         elif kind == "word" and text in ("OR", "||"):
             top_level_or |= depth == 0
             out.append("OR")

@@ -64,6 +64,8 @@ class Translation(unittest.TestCase):
             ("a year:[2010 TO 2020]", "year >= 2010 AND year <= 2020"),
             ("a AND year:{2010 TO *]", "year > 2010"),
             ("year:[* TO 2020} a", "year < 2020"),
+            ("year:2015 AND a", "year = 2015"),
+            ("a AND year:2015", "year = 2015"),
         ]
         for query, sql in cases:
             self.assertEqual(fts5.to_fts5(query), ('{title abstract keywords} : "a"', sql), query)
