@@ -93,7 +93,7 @@ fn update(ws: &Workspace, ui: &Ui, index: &mut Index) -> Result<SyncReport, CliE
     let report = index.sync(
         &docs,
         Some(&fingerprint),
-        WriterOptions::default(),
+        WriterOptions::for_documents(docs.len()),
         &mut |done, _| bar.set_position(done),
     )?;
     bar.finish_and_clear();

@@ -51,14 +51,29 @@ pub struct WriterOptions {
 }
 
 impl Default for WriterOptions {
-    /// One thread per core, up to 4, with 128 MB each.
+    /// One thread per core, up to 4, with 512 MB each (fewer, larger segments).
     fn default() -> Self {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
         WriterOptions {
             threads,
-            heap_bytes: (threads * 128) << 20,
+            heap_bytes: (threads * 512) << 20,
+        }
+    }
+}
+
+impl WriterOptions {
+    /// The default, with the heap cut down to what `documents` records need (about 4 KB
+    /// each, at least tantivy's 15 MB a thread): a small review does not reserve a gigabyte.
+    pub fn for_documents(documents: usize) -> Self {
+        let d = WriterOptions::default();
+        let need = documents
+            .saturating_mul(4 << 10)
+            .max(d.threads * (15 << 20));
+        WriterOptions {
+            threads: d.threads,
+            heap_bytes: d.heap_bytes.min(need),
         }
     }
 }
@@ -338,6 +353,9 @@ impl Index {
     ) -> Result<SyncReport, IndexError> {
         let start = Instant::now();
         let mut existing = self.hashes()?;
+        // Building from nothing, segments are as large as the heap makes them: merging them
+        // would rewrite the whole index again for little gain in search speed.
+        let fresh = existing.is_empty();
         let mut report = SyncReport::default();
         let mut writer: Option<IndexWriter<TantivyDocument>> = None;
         let total = docs.len() as u64;
@@ -353,7 +371,11 @@ impl Index {
                 continue;
             }
             if writer.is_none() {
-                writer = Some(self.writer(options)?);
+                let w = self.writer(options)?;
+                if fresh {
+                    w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+                }
+                writer = Some(w);
             }
             let w = writer.as_mut().unwrap_or_else(|| unreachable!());
             if old.is_some() {
@@ -515,6 +537,17 @@ mod tests {
         assert_eq!(
             Index::open(dir.path()).unwrap().err(),
             Some(Rebuild::Schema { found: 0 })
+        );
+    }
+
+    #[test]
+    fn the_writer_heap_follows_the_corpus_size_within_bounds() {
+        let d = WriterOptions::default();
+        let small = WriterOptions::for_documents(10);
+        assert_eq!(small.heap_bytes, d.threads * (15 << 20));
+        assert_eq!(
+            WriterOptions::for_documents(10_000_000).heap_bytes,
+            d.heap_bytes
         );
     }
 
