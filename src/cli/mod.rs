@@ -17,6 +17,7 @@ mod init;
 pub mod output;
 mod records;
 mod search;
+mod search_table;
 mod status;
 
 use crate::workspace::{Workspace, WorkspaceError};

@@ -1,10 +1,10 @@
 //! `litscope search`: run a query (or a query file's `[screen] filter`) over the index and
 //! print the hits as a table, JSON, RIS, CSV or ids.
 
-use super::output::{Ui, fit, print_json, print_text, thousands};
+use super::output::{Ui, print_json, print_text, thousands};
 use super::{CliError, Outcome};
 use crate::index::search::{self, SearchError};
-use crate::index::{Marked, Results, Sort};
+use crate::index::{Results, Sort};
 use serde_json::json;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -171,7 +171,7 @@ pub fn run(args: Args, ws: &crate::workspace::Workspace, ui: &Ui) -> Result<Outc
                         && std::env::var("TERM").is_ok_and(|t| t != "dumb")
                 }
             };
-            print_text(&table(&results, color))?;
+            print_text(&super::search_table::table(&results, color))?;
             if results.total > results.hits.len() as u64 {
                 ui.status(&format!(
                     "{} of {} matching records shown (--limit N for more)",
@@ -202,100 +202,4 @@ fn to_json(r: &Results) -> serde_json::Value {
         })
         .collect();
     json!({"total": r.total, "hits": hits})
-}
-
-/// The text table: rank, score, year, first author, title (matches highlighted), sources,
-/// then the snippet indented below.
-fn table(r: &Results, color: bool) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{:>4}  {:>6}  {:4}  {:18}  {:60}  {}\n",
-        "#", "score", "year", "first author", "title", "sources"
-    ));
-    for (i, h) in r.hits.iter().enumerate() {
-        let author = h
-            .doc
-            .authors
-            .first()
-            .map(|a| a.split(',').next().unwrap_or(a).trim().to_string())
-            .unwrap_or_default();
-        let year = h.doc.year.map(|y| y.to_string()).unwrap_or_default();
-        out.push_str(&format!(
-            "{:>4}  {:>6.2}  {:4}  {}  {}  {}\n",
-            i + 1,
-            h.score,
-            year,
-            fit(&crate::text::for_terminal(&author), 18),
-            render(&h.title, 60, color),
-            crate::text::for_terminal(&h.doc.sources.join(", "))
-        ));
-        if !h.snippet.text.is_empty() {
-            out.push_str(&format!(
-                "{:8}{}\n",
-                "",
-                render(&h.snippet, usize::MAX, color).trim_end()
-            ));
-        }
-    }
-    out
-}
-
-/// `m` cut (or padded) to `width` characters, control characters removed, matches bold
-/// yellow when `color`.
-fn render(m: &Marked, width: usize, color: bool) -> String {
-    let mut out = String::new();
-    let mut shown = 0usize;
-    let mut pos = 0usize;
-    let mut pieces: Vec<(&str, bool)> = Vec::new();
-    for r in &m.marks {
-        if r.start > pos {
-            pieces.push((&m.text[pos..r.start], false));
-        }
-        pieces.push((&m.text[r.clone()], true));
-        pos = r.end;
-    }
-    pieces.push((&m.text[pos..], false));
-    for (piece, marked) in pieces {
-        let clean = crate::text::for_terminal(piece);
-        let n = clean.chars().count();
-        let (part, cut) = if shown + n > width {
-            let keep = width.saturating_sub(shown + 1);
-            (clean.chars().take(keep).collect::<String>(), true)
-        } else {
-            (clean.into_owned(), false)
-        };
-        shown += part.chars().count();
-        if marked && color {
-            out.push_str(&format!("\u{1b}[1;33m{part}\u{1b}[0m"));
-        } else {
-            out.push_str(&part);
-        }
-        if cut {
-            out.push('…');
-            return out;
-        }
-    }
-    if width != usize::MAX && shown < width {
-        out.push_str(&" ".repeat(width - shown));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rendering_marks_cuts_and_strips_control_characters() {
-        let m = Marked {
-            text: "Tildeling\u{1b}[31m i kommunene".into(),
-            marks: std::iter::once(0..9).collect(),
-        };
-        let plain = render(&m, 14, false);
-        assert_eq!(plain, "Tildeling i k…", "the escape sequence is gone whole");
-        let colored = render(&m, 100, true);
-        assert!(colored.starts_with("\u{1b}[1;33mTildeling\u{1b}[0m"));
-        assert_eq!(colored.matches('\u{1b}').count(), 2, "{colored:?}");
-        assert_eq!(render(&m, 30, false).chars().count(), 30);
-    }
 }
