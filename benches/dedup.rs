@@ -23,7 +23,7 @@ use litscope::dedup::{self, Clustering, Options};
 // The allocator of the litscope binary, so that the figures are the CLI's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use litscope::import::{RecordBuilder, read_file, sha256_hex};
+use litscope::import::{RecordBuilder, read_file, stream};
 use litscope::model::Record;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -54,7 +54,9 @@ fn import(set: &str) -> Vec<Record> {
             path.display()
         )
     });
-    let sha = sha256_hex(&bytes);
+    let sha = stream::survey(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .sha256;
     let mut builder = RecordBuilder::new(set, "bench", &sha, jiff::Timestamp::UNIX_EPOCH);
     let mut records = Vec::new();
     let report = read_file(set, bytes, &mut builder, &mut |r| records.push(r))

@@ -16,6 +16,7 @@
 //! | screen | `decide` | [`screen`] (the protocol), [`store::decisions`] (log, effective rule) | `review.toml`, `corpus/records/` | `corpus/decisions/<reviewer>.jsonl` |
 //! | export | `export` | [`export`] (RIS, BibTeX, CSV, JSON Lines) | `corpus/records/`, `corpus/decisions/` | the `--out` file or stdout |
 //! | import | `import` | [`import`] (decoding, format detection, one parser per format: RIS, BibTeX, MEDLINE, WoS, CSV, EndNote tagged and XML) | export files named on the command line | via [`store`]: `corpus/records/<database>.jsonl`, one `import` line per file in `corpus/runlog.jsonl` |
+//! | index, search | `index`, `search` | [`index`] (analyzer, schema, incremental build, query language, search with highlights) | the merged, screened records (`corpus/records/`, `corpus/decisions/`) | `index/` (derived; rebuilt when missing, stale or of another schema) |
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
@@ -32,6 +33,7 @@ pub mod cli;
 pub mod dedup;
 pub mod export;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod review;
 pub mod screen;

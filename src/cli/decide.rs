@@ -187,6 +187,9 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "{reviewer} has no decision on {id} at stage {stage} to undo"
         )));
     }
+    // Whether the index holds the corpus as it is before this decision (opening the log may
+    // create it, which changes the corpus' fingerprint).
+    let index_was_current = super::index::is_current(ws);
     // Opening cuts a torn last line of this reviewer's log (already reported above).
     let (mut log, repaired) = DecisionLog::open(&corpus, &reviewer)?;
     if let Some(d) = repaired.filter(|d| !diags.contains(d)) {
@@ -205,6 +208,12 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         covers,
     };
     log.append(&event)?;
+    // The index follows at once (one document), so `decision:`/`tag:` searches see it.
+    if let Err(e) = super::index::after_decision(ws, ui, &id, index_was_current) {
+        ui.warn(&format!(
+            "the decision is stored, but the index was not updated ({e}); `litscope index` will"
+        ));
+    }
 
     let title = fit(
         &crate::text::for_terminal(title.as_deref().unwrap_or("(no title)")),

@@ -1,6 +1,6 @@
 //! The command line: the only code that knows clap, stdout/stderr, colours and progress bars.
 //!
-//! Each command is one file (`init.rs`, `harvest.rs`, `import.rs`, `status.rs`): its `Args` (whose doc
+//! Each command is one file (`init.rs`, `harvest.rs`, `import.rs`, `index.rs`, `search.rs`, `status.rs`): its `Args` (whose doc
 //! comments are the help text) and a `run` function that resolves a plan, calls the stages
 //! and renders what they return. Errors become one line on stderr and an exit code from one
 //! table ([`CliError::exit_code`]): 0 ok, 1 runtime error, 2 usage error.
@@ -14,9 +14,12 @@ mod export;
 mod harvest;
 mod harvest_sink;
 mod import;
+mod index;
 mod init;
 pub mod output;
 mod records;
+mod search;
+mod search_table;
 mod status;
 
 use crate::workspace::{Workspace, WorkspaceError};
@@ -32,6 +35,8 @@ Examples:
   litscope harvest --source prosjektbanken
   litscope import scopus.ris pubmed.nbib --name other-databases
   litscope dedup && litscope dedup --review
+  litscope index
+  litscope search 'tildel* AND kommun*'
   litscope status
   litscope decide 5t0mhckng54j exclude --reason 1
   litscope export --status included --format ris --out included.ris
@@ -79,6 +84,8 @@ enum Command {
     Dedup(dedup::Args),
     Export(export::Args),
     Import(import::Args),
+    Index(index::Args),
+    Search(search::Args),
     Status(status::Args),
 }
 
@@ -162,6 +169,8 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
         Command::Dedup(args) => dedup::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Export(args) => export::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Import(args) => import::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Index(args) => index::run(args, &open_workspace(workspace.as_deref())?, ui),
+        Command::Search(args) => search::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
     }
 }

@@ -14,6 +14,8 @@ fn every_command_has_help_with_examples() {
         vec!["decide", "--help"],
         vec!["dedup", "--help"],
         vec!["export", "--help"],
+        vec!["index", "--help"],
+        vec!["search", "--help"],
     ] {
         let out = ws.run(&args);
         assert!(out.status.success(), "{args:?}");
@@ -40,6 +42,8 @@ fn bad_flags_exit_2() {
         vec!["import", "x.ris", "--format", "xml"],
         vec!["dedup", "--review", "--answers", "a.txt"],
         vec!["dedup", "--format", "csv"],
+        vec!["search"],
+        vec!["search", "x", "--sort", "title"],
     ] {
         let out = ws.run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

@@ -11,9 +11,11 @@ mod export;
 mod harvest;
 mod help;
 mod import;
+mod index;
 mod init;
 mod nva;
 mod prosjektbanken;
+mod search;
 mod status;
 
 /// Every `tests/cli/*.rs` file must be listed above, or its tests would silently never run.
