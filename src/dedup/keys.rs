@@ -163,7 +163,25 @@ pub fn identifiers(r: &Record) -> [Option<String>; 3] {
 /// A DOI in canonical form ([`crate::text::normalize_doi`]), also from a DOI written inside a
 /// URL or a note.
 pub fn doi(s: &str) -> Option<String> {
-    crate::text::normalize_doi(s).or_else(|| crate::import::doi_in(s))
+    let d = crate::text::normalize_doi(s).or_else(|| crate::import::doi_in(s))?;
+    // A DOI cut out of a publisher's link keeps the link's tail (`….pdf`, `/abstract`).
+    const TAILS: &[&str] = &[
+        ".pdf",
+        ".html",
+        ".htm",
+        ".xml",
+        "/abstract",
+        "/full",
+        "/pdf",
+        "/epdf",
+        "/summary",
+        "/fulltext",
+    ];
+    let mut d = d.as_str();
+    while let Some(t) = TAILS.iter().find(|t| d.ends_with(*t)) {
+        d = &d[..d.len() - t.len()];
+    }
+    Some(d.to_string())
 }
 
 /// An identifier made of digits (`PMID: 12345` → `12345`); `None` when there are none.
@@ -809,6 +827,14 @@ mod tests {
             Some("10.1186/s13643-015-0198-x")
         );
         assert_eq!(doi("not a doi"), None);
+        assert_eq!(
+            doi("10.1007/s12020-015-0852-y.pdf"),
+            doi("10.1007/s12020-015-0852-y")
+        );
+        assert_eq!(
+            doi("https://onlinelibrary.wiley.com/doi/10.1111/jan.13595/abstract").as_deref(),
+            Some("10.1111/jan.13595")
+        );
     }
 
     #[test]
