@@ -18,32 +18,32 @@
 //!
 //! # Measured (2-core machine shared with ~6 other builds, load average 6–7; mimalloc)
 //!
-//! `cargo bench --bench dedup`, 2026-12-01:
+//! `cargo bench --bench dedup`, 2026-12-01 (times vary ±50 % with the machine's load):
 //!
 //! ```text
 //! set                  records     TP   FP     TN    FN    sens    spec    prec      F1 uncert     time
-//! cardiac                 8948   3482    0   5416    50  0.9858  1.0000  1.0000  0.9929     24    127ms
-//! diabetes                1845   1251    0    584    10  0.9921  1.0000  1.0000  0.9960     16     31ms
-//! digital_work            7159    358    0   6790    11  0.9702  1.0000  1.0000  0.9849      6     94ms
-//! cytology_screening      1856    761    0   1084    11  0.9858  1.0000  1.0000  0.9928      2     27ms
-//! haematology             1415    113    0   1280    22  0.8370  1.0000  1.0000  0.9113      9     21ms
-//! stroke                  1292    309    0    978     5  0.9841  1.0000  1.0000  0.9920      1     19ms
+//! cardiac                 8948   3482    0   5416    50  0.9858  1.0000  1.0000  0.9929     24    143ms
+//! diabetes                1845   1257    0    584     4  0.9968  1.0000  1.0000  0.9984      0     17ms
+//! digital_work            7159    358    0   6790    11  0.9702  1.0000  1.0000  0.9849      6    193ms
+//! cytology_screening      1856    761    0   1084    11  0.9858  1.0000  1.0000  0.9928      2     14ms
+//! haematology             1415    113    0   1280    22  0.8370  1.0000  1.0000  0.9113      9     12ms
+//! stroke                  1292    309    0    978     5  0.9841  1.0000  1.0000  0.9920      1     29ms
 //!
 //!   records     links   links_t   total_t input_MiB  peak_MiB    FP across    sens  uncert
-//!     10001      8145     0.14s     0.15s       180       180     0      0  0.9899      23
-//!     80000     60757     1.56s     1.64s       348       372     1      1  0.9757     357
-//!    100000     77136     1.16s     1.33s       409       478     1      1  0.9723     517
-//!   1000000    891591    22.71s    24.77s      2745      3864     2      1  0.9677    5506
+//!     10001      8145     0.17s     0.20s       179       179     0      0  0.9899      23
+//!     80000     60759     0.95s     1.14s       344       396     1      1  0.9759     340
+//!    100000     77138     1.40s     1.57s       412       433     1      1  0.9724     500
+//!   1000000    891593    15.48s    17.34s      2746      3882     2      1  0.9677    5489
 //! ```
 //!
 //! `links_t` is `find_links`, `total_t` adds `cluster`; `input_MiB` is the resident memory
 //! once the synthesised records are built (the records themselves), `peak_MiB` the peak
 //! after deduplication, so dedup's own share at 1M is about 1.1 GiB. Targets: 80k < 5 s and
-//! 1M < 60 s met; 1M under 4 GB met for the whole process, narrowly (3.86 GB), most of it the
+//! 1M < 60 s met; 1M under 4 GB met for the whole process, narrowly (3.88 GB), most of it the
 //! records. `across`: false merges of a work present in two labelled sets (the same record
 //! exported into diabetes and haematology; the labels, made per set, cannot know it).
 //! Uncertain pairs grow with the copies: each copy repeats its base record's uncertain pairs
-//! (the 58 of the six sets), so the synthetic queue says little about a real one.
+//! (the 42 of the six sets), so the synthetic queue says little about a real one.
 //!
 //! Where the accuracy falls short of 0.99, the missed duplicates are (`DEDUP_ERRORS=1`):
 //! pairs with different DOIs (a work registered twice; never merged automatically, queued
