@@ -6,7 +6,7 @@
 //! 1. Publication years further apart than the tolerance, with no identifier scheme on both
 //!    sides: not a pair (the cheap exit).
 //! 2. Same DOI (PMID, Cristin id) with a similar title, or with another-language title but the
-//!    same authors and whole page range: duplicate, unless a veto says otherwise (a
+//!    same authors, venue and whole page range: duplicate, unless a veto says otherwise (a
 //!    supplement's abstracts share one DOI but have their own titles and pages). Different
 //!    DOIs (PMIDs, Cristin ids): never merged automatically; with everything else identical
 //!    and one registrant (a work registered twice) the pair is uncertain — a reviewer may
@@ -101,6 +101,7 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 // pages. A title in another language (a Cristin record in Norwegian, its
                 // Crossref record in English) keeps the authors and pages.
                 let same_people = scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.venue.is_none_or(|v| v >= 0.75)
                     && scores.pages == Some(true)
                     && x.last_page.is_some()
                     && x.last_page == y.last_page
@@ -222,9 +223,10 @@ fn veto(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> Option<Rule> {
     if x.notice != y.notice {
         return Some(Rule::NoticeVsArticle);
     }
+    // On one and the same first page it is a garbled symbol instead (`O2-` read as `Op6`).
     if x.title_numbers != y.title_numbers
-        && !x.title_numbers.is_empty()
-        && !y.title_numbers.is_empty()
+        && x.title_numbers.len() == y.title_numbers.len()
+        && scores.pages != Some(true)
     {
         return Some(Rule::DifferentNumbers);
     }
@@ -455,18 +457,20 @@ mod tests {
 
     #[test]
     fn parts_and_volumes_with_other_numbers_are_different_works() {
-        let a = rec(
+        let mut a = rec(
             "1",
             "International Conference on Information Systems, Volume 1",
             Some(2013),
             None,
         );
-        let b = rec(
+        let mut b = rec(
             "2",
             "International Conference on Information Systems, Volume 4",
             Some(2013),
             None,
         );
+        a.pages = None;
+        b.pages = None;
         assert_eq!(
             verdict(&a, &b),
             Some((Verdict::Distinct, Rule::DifferentNumbers))
