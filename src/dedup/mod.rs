@@ -69,6 +69,8 @@
 
 pub mod cluster;
 pub mod keys;
+pub mod names;
+pub mod pages;
 
 pub mod block;
 pub mod compare;
