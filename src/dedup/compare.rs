@@ -3,17 +3,25 @@
 //! records alone, so it is the same in a full and in an incremental run.
 //!
 //! The rules, in order:
-//! 1. Same DOI (PMID, Cristin id) and a similar title (or no title to compare): duplicate —
-//!    unless a veto says otherwise (a supplement's abstracts share one DOI but have their own
-//!    titles and pages). Different DOIs (PMIDs, Cristin ids): never duplicates; when the titles
-//!    are similar the pair is recorded as distinct so that no third record can chain them.
-//! 2. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes: notice vs article (erratum,
-//!    reply, comment, retraction, protocol), conference abstract vs article, different first
-//!    pages or article numbers. Publication years further apart than the tolerance, or author
-//!    lists with little in common: not a pair.
-//! 3. Otherwise a duplicate when the title is near-identical and the pair agrees on the first
-//!    page, or (no pages to compare) on venue and volume, or (nothing else to compare) on the
-//!    exact title, the year and most authors; anything else similar is uncertain.
+//! 1. Publication years further apart than the tolerance, with no identifier scheme on both
+//!    sides: not a pair (the cheap exit).
+//! 2. Same DOI (PMID, Cristin id) with a similar title, or with another-language title but the
+//!    same authors, venue and whole page range: duplicate, unless a veto says otherwise (a
+//!    supplement's abstracts share one DOI but have their own titles and pages). Different
+//!    DOIs (PMIDs, Cristin ids): never merged automatically; with everything else identical
+//!    and one registrant (a work registered twice) the pair is uncertain — a reviewer may
+//!    merge it — otherwise, when the titles are similar, distinct.
+//! 3. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes (distinct): notice vs
+//!    article (erratum, comment, reply, retraction, protocol), conference abstract vs article
+//!    in another venue, different first pages or article numbers (unless the last pages
+//!    agree: a typo), a number in the title replaced by another (`Part 1`, `Part 2`).
+//! 4. Different volume or issue without the same first page, or author lists with little in
+//!    common: not a pair.
+//! 5. Duplicate when the title is near-identical, the authors agree and the issue is not
+//!    different, and: the first page agrees (and the venue, or else volume and most
+//!    authors); or, without pages, the venue, volume and most authors agree; or the same long
+//!    title, year, publication type and most authors (venues named past recognition).
+//! 6. Anything else with a title similarity of 0.85 and agreeing authors: uncertain.
 
 use super::keys::{Notice, RecordKeys};
 use super::{Link, Options, Rule, Scores, Verdict};
@@ -93,6 +101,7 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 // pages. A title in another language (a Cristin record in Norwegian, its
                 // Crossref record in English) keeps the authors and pages.
                 let same_people = scores.authors.is_some_and(|a| a >= 0.7)
+                    && scores.venue.is_none_or(|v| v >= 0.75)
                     && scores.pages == Some(true)
                     && x.last_page.is_some()
                     && x.last_page == y.last_page
@@ -214,9 +223,10 @@ fn veto(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> Option<Rule> {
     if x.notice != y.notice {
         return Some(Rule::NoticeVsArticle);
     }
+    // On one and the same first page it is a garbled symbol instead (`O2-` read as `Op6`).
     if x.title_numbers != y.title_numbers
-        && !x.title_numbers.is_empty()
-        && !y.title_numbers.is_empty()
+        && x.title_numbers.len() == y.title_numbers.len()
+        && scores.pages != Some(true)
     {
         return Some(Rule::DifferentNumbers);
     }
@@ -447,18 +457,20 @@ mod tests {
 
     #[test]
     fn parts_and_volumes_with_other_numbers_are_different_works() {
-        let a = rec(
+        let mut a = rec(
             "1",
             "International Conference on Information Systems, Volume 1",
             Some(2013),
             None,
         );
-        let b = rec(
+        let mut b = rec(
             "2",
             "International Conference on Information Systems, Volume 4",
             Some(2013),
             None,
         );
+        a.pages = None;
+        b.pages = None;
         assert_eq!(
             verdict(&a, &b),
             Some((Verdict::Distinct, Rule::DifferentNumbers))

@@ -4,9 +4,11 @@
 //! Titles and names are folded the same way everywhere ([`fold`]): mojibake repaired
 //! (`RosenschÃ¶ld` → `Rosenschöld`), HTML and LaTeX remnants dropped, Unicode NFKC, lower
 //! case, Norwegian letters spelled out (`æ` → `ae`, `ø` → `o`, `å` → `aa`, so `Ø` and `O`
-//! agree), other accents removed, punctuation to spaces. Pages become numbers (`123-9` =
-//! `123-129`, a spreadsheet's `06-Oct` = `6-10`); DOIs lose prefixes and case.
+//! agree), other accents removed, punctuation to spaces. Pages are read in [`super::pages`],
+//! names and venues in [`super::names`]; DOIs lose prefixes, case and link tails.
 
+use super::names::{surnames, venue_words};
+use super::pages::pages;
 use crate::model::Record;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -163,7 +165,25 @@ pub fn identifiers(r: &Record) -> [Option<String>; 3] {
 /// A DOI in canonical form ([`crate::text::normalize_doi`]), also from a DOI written inside a
 /// URL or a note.
 pub fn doi(s: &str) -> Option<String> {
-    crate::text::normalize_doi(s).or_else(|| crate::import::doi_in(s))
+    let d = crate::text::normalize_doi(s).or_else(|| crate::import::doi_in(s))?;
+    // A DOI cut out of a publisher's link keeps the link's tail (`….pdf`, `/abstract`).
+    const TAILS: &[&str] = &[
+        ".pdf",
+        ".html",
+        ".htm",
+        ".xml",
+        "/abstract",
+        "/full",
+        "/pdf",
+        "/epdf",
+        "/summary",
+        "/fulltext",
+    ];
+    let mut d = d.as_str();
+    while let Some(t) = TAILS.iter().find(|t| d.ends_with(*t)) {
+        d = &d[..d.len() - t.len()];
+    }
+    Some(d.to_string())
 }
 
 /// An identifier made of digits (`PMID: 12345` → `12345`); `None` when there are none.
@@ -362,156 +382,6 @@ fn leading_number(s: &str) -> Option<String> {
     let d: String = s.trim().chars().take_while(char::is_ascii_digit).collect();
     let d = d.trim_start_matches('0');
     (!d.is_empty()).then(|| d.to_string())
-}
-
-/// First and last page in comparable form: letter prefixes dropped when digits follow
-/// (`H1288` → `1288`, `e005645` → `5645`), leading zeros dropped, a shortened last page
-/// expanded (`2013-9` → `2019`), and a spreadsheet's month names read back as the numbers
-/// they were (`06-Oct` and `10-Jun` → `6`–`10`).
-pub fn pages(s: &str) -> (Option<String>, Option<String>) {
-    let lower = s.trim().to_lowercase();
-    if lower.is_empty() || lower.contains("pagination") {
-        return (None, None);
-    }
-    let mut tokens: Vec<&str> = lower
-        .split(['-', '–', ',', ';', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    // `II-221-5`: a letter prefix written apart from its number.
-    if tokens.len() >= 2
-        && tokens[0].chars().all(|c| "ivxlcdm".contains(c))
-        && tokens[1].chars().next().is_some_and(|c| c.is_ascii_digit())
-    {
-        tokens.remove(0);
-    }
-    let mut parts = tokens.into_iter();
-    let first = parts.next().map(page_token);
-    let last = parts.next().map(page_token);
-    let (first, last) = match (first, last) {
-        // A day-first spreadsheet read `6-10` as 6 October (`06-Oct`) and `11-19` as
-        // November 2019 (`Nov-19`).
-        (Some(PageToken::Page(p)), Some(PageToken::Month(m))) => {
-            let m = m.to_string();
-            let last = expand(&p, &m);
-            (Some(p), Some(last))
-        }
-        (Some(PageToken::Month(m)), Some(PageToken::Page(p))) => (Some(m.to_string()), Some(p)),
-        (Some(PageToken::Month(m)), _) => (Some(m.to_string()), None),
-        (Some(PageToken::Page(f)), Some(PageToken::Page(l))) => {
-            let l = if l.len() < f.len()
-                && f.chars().all(|c| c.is_ascii_digit())
-                && l.chars().all(|c| c.is_ascii_digit())
-            {
-                format!("{}{}", &f[..f.len() - l.len()], l)
-            } else {
-                l
-            };
-            (Some(f), Some(l))
-        }
-        (Some(PageToken::Page(f)), _) => (Some(f), None),
-        (None, _) => (None, None),
-    };
-    (
-        first.filter(|f| !f.is_empty()),
-        last.filter(|l| !l.is_empty()),
-    )
-}
-
-/// A shortened last page written out: `2013`, `9` → `2019`.
-fn expand(first: &str, last: &str) -> String {
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if last.len() < first.len() && digits(first) && digits(last) {
-        format!("{}{}", &first[..first.len() - last.len()], last)
-    } else {
-        last.to_string()
-    }
-}
-
-enum PageToken {
-    Page(String),
-    Month(u32),
-}
-
-fn page_token(t: &str) -> PageToken {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    if let Some(m) = MONTHS.iter().position(|m| *m == t) {
-        return PageToken::Month(m as u32 + 1);
-    }
-    let digits_from = t.find(|c: char| c.is_ascii_digit());
-    let t = match digits_from {
-        Some(i) if t[..i].chars().all(|c| c.is_ascii_alphabetic()) => {
-            let d: String = t[i..].chars().take_while(char::is_ascii_digit).collect();
-            d.trim_start_matches('0').to_string()
-        }
-        _ => t.trim_end_matches('.').to_string(),
-    };
-    // Words without digits (`Suppl`, `Pt`) are no page; roman numerals are.
-    if !t.chars().any(|c| c.is_ascii_digit()) && !t.chars().all(|c| "ivxlcdm".contains(c)) {
-        return PageToken::Page(String::new());
-    }
-    PageToken::Page(t)
-}
-
-/// Folded surnames in byline order, whatever the list looked like: `Smith, J. A.`,
-/// `Smith JA`, glued lists (`Adeli K.Lewis G. F.`), `et al.`. Initials (one to three capital
-/// letters) and particles of one letter are dropped; `Jr`, `et`, `al` too.
-pub fn surnames(authors: &[crate::model::Author]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for a in authors {
-        let text = match (&a.family, &a.given, &a.name) {
-            (Some(f), Some(g), _) => format!("{f} {g}"),
-            (Some(f), None, _) => f.clone(),
-            (None, _, Some(n)) => n.clone(),
-            (None, Some(g), None) => g.clone(),
-            (None, None, None) => continue,
-        };
-        let text = repair_mojibake(&text);
-        for word in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
-            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < 2 {
-                continue;
-            }
-            let initials =
-                letters <= 3 && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
-            if initials {
-                continue;
-            }
-            let f = compact(word);
-            if matches!(f.as_str(), "jr" | "sr" | "et" | "al" | "ii" | "iii") || f.is_empty() {
-                continue;
-            }
-            if !out.contains(&f) {
-                out.push(f);
-            }
-        }
-    }
-    out
-}
-
-/// Words of a venue name, folded, without stop words and punctuation: `Obstetrics &
-/// Gynecology` = `Obstetrics and Gynecology`.
-pub fn venue_words(v: &str) -> Vec<String> {
-    const STOP: &[&str] = &[
-        "and", "of", "the", "for", "in", "on", "de", "la", "des", "der", "und", "et", "fur", "a",
-        "an",
-    ];
-    let v = &clean_title(v);
-    let folded = fold(v);
-    // What follows a colon or " = " is a subtitle ("…Cancer : official journal of …"), and
-    // what follows "Conference" names the meeting ("Circulation. Conference: …").
-    let main = v.find([':', '=']).map_or(folded.clone(), |i| fold(&v[..i]));
-    let main = if main.is_empty() { folded } else { main };
-    let words: Vec<String> = main
-        .split(' ')
-        .filter(|w| !w.is_empty() && !STOP.contains(w))
-        .map(str::to_string)
-        .collect();
-    match words.iter().position(|w| w == "conference") {
-        Some(i) if i > 0 => words[..i].to_vec(),
-        _ => words,
-    }
 }
 
 /// Text made comparable: mojibake repaired, markup and LaTeX commands dropped, NFKC, lower
@@ -809,6 +679,14 @@ mod tests {
             Some("10.1186/s13643-015-0198-x")
         );
         assert_eq!(doi("not a doi"), None);
+        assert_eq!(
+            doi("10.1007/s12020-015-0852-y.pdf"),
+            doi("10.1007/s12020-015-0852-y")
+        );
+        assert_eq!(
+            doi("https://onlinelibrary.wiley.com/doi/10.1111/jan.13595/abstract").as_deref(),
+            Some("10.1111/jan.13595")
+        );
     }
 
     #[test]
@@ -852,76 +730,6 @@ mod tests {
             compact("A1 receptors and KATP channels")
         );
         assert_eq!(compact("17 beta-Estradiol"), compact("17beta-estradiol"));
-    }
-
-    #[test]
-    fn pages_compare_as_numbers() {
-        let p = |s: &str| pages(s);
-        let some = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
-        assert_eq!(p("123-9"), some("123", "129"));
-        assert_eq!(p("2013-9"), p("2013-2019"));
-        assert_eq!(p("H1288-H1295"), some("1288", "1295"));
-        assert_eq!(p("II-221-5; discussion II-225-6"), some("221", "225"));
-        // Spreadsheets read `6-10` as 6 October and `11-19` as November 2019.
-        assert_eq!(p("06-Oct"), some("6", "10"));
-        assert_eq!(p("Nov-19"), some("11", "19"));
-        assert_eq!(p("11-Sep"), p("11-19"));
-        assert_eq!(p("iii--xi"), some("iii", "xi"));
-        assert_eq!(p("e0033693"), (Some("33693".into()), None));
-        assert_eq!(p("No Pagination Specified"), (None, None));
-        assert_eq!(p("Suppl-29").0, None);
-    }
-
-    #[test]
-    fn surnames_whatever_the_list_looks_like() {
-        let a = |f: &str, g: Option<&str>| crate::model::Author {
-            family: Some(f.into()),
-            given: g.map(str::to_string),
-            ..Default::default()
-        };
-        // A glued list the importer could not split: one "author".
-        assert_eq!(
-            surnames(&[a("Adeli K.Lewis G.", Some("F."))]),
-            ["adeli", "lewis"]
-        );
-        assert_eq!(
-            surnames(&[a("Kirsch M.Farhat F.Garnier J. P.Loisance", Some("D."))]),
-            ["kirsch", "farhat", "garnier", "loisance"]
-        );
-        assert_eq!(
-            surnames(&[a("RosenschÃ¶ld", Some("P. M.")), a("Økland", Some("T"))]),
-            ["rosenschold", "okland"]
-        );
-        assert_eq!(
-            surnames(&[a("Wright Jr.", Some("T C")), a("al.", None), a("et", None)]),
-            ["wright"]
-        );
-    }
-
-    #[test]
-    fn journal_names_and_abbreviations() {
-        assert_eq!(
-            venue_words("Obstetrics & Gynecology"),
-            venue_words("Obstetrics and Gynecology")
-        );
-        assert_eq!(
-            venue_words("PLoS ONE [Electronic Resource]"),
-            venue_words("PLoS ONE")
-        );
-        assert_eq!(
-            venue_words(
-                "International journal of gynecological cancer : official journal of the International Gynecological Cancer Society"
-            ),
-            venue_words("International Journal of Gynecological Cancer")
-        );
-        assert_eq!(
-            venue_words("Circulation. Conference: American Heart Association Scientific Sessions"),
-            ["circulation"]
-        );
-        assert_eq!(
-            venue_words("Tidsskrift for Den norske legeforening"),
-            ["tidsskrift", "den", "norske", "legeforening"]
-        );
     }
 
     #[test]

@@ -93,6 +93,11 @@ fn a_supplement_doi_shared_by_different_abstracts_merges_nothing() {
     // Two abstracts of one group, on one page and the next, under the supplement's DOI.
     a.pages = Some("ii510".into());
     b.pages = Some("ii510-ii511".into());
+    assert!(run(&[a.clone(), b.clone()]).clusters.is_empty());
+    // An abstract filed under an article's DOI, pages copied, in another venue.
+    a.pages = Some("1341-53".into());
+    b.pages = Some("1341-1353".into());
+    b.venue = Some("Circulation".into());
     assert!(run(&[a, b]).clusters.is_empty());
 }
 
