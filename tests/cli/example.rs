@@ -71,6 +71,27 @@ fn example_workspace_harvests_offline_from_its_recordings() {
     let (again, _) = ws.json(&["harvest", "--offline"]);
     assert_eq!(again["retrieved"], 0);
     assert_eq!(ws.records("crossref").len(), 102);
+
+    // The rest of the quick start: dedup, then a search (which builds the index itself).
+    let (dedup, out) = ws.json(&["dedup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dedup["input"], 102);
+    let unique = dedup["unique"].as_u64().unwrap();
+    assert_eq!(
+        dedup["duplicates"].as_u64().unwrap(),
+        102 - unique,
+        "{dedup}"
+    );
+    let (hits, out) = ws.json(&["search", "ecology AND data", "--limit", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let total = hits["total"].as_u64().unwrap();
+    assert!(total >= 1, "{hits}");
+    let shown = hits["hits"].as_array().unwrap();
+    assert_eq!(shown.len() as u64, total.min(3));
+    let top = format!("{} {}", shown[0]["title"], shown[0]["snippet"]).to_lowercase();
+    assert!(top.contains("ecolog") && top.contains("data"), "{top}");
+    let (index, _) = ws.json(&["index"]);
+    assert_eq!(index["documents"].as_u64(), Some(unique));
 }
 
 #[test]
