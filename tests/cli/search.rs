@@ -225,3 +225,66 @@ fn control_characters_in_stored_text_never_reach_the_terminal() {
         }
     }
 }
+
+#[test]
+fn the_index_holds_merged_records_and_follows_decisions_on_a_member() {
+    // The same work exported by two databases (no DOI): dedup merges it, the index then holds
+    // one document with both sources, and a decision given by the second database's old id
+    // lands on the merged record.
+    let ws = nordic();
+    let before = ws.ok(&["search", "tillitsmodell", "--format", "ids"]);
+    let before: Vec<String> = stdout(&before).lines().map(str::to_string).collect();
+    assert_eq!(before.len(), 1);
+    ws.write(
+        "other.csv",
+        "id,title,abstract,authors,year,journal\n\
+         x1,Tillitsmodellen i Oslo kommune,Om tillit og ledelse i hjemmetjenesten.,\"Økland, Åse\",2019,\n",
+    );
+    ws.ok(&["import", "other.csv", "--name", "other"]);
+    let (both, _) = ws.json(&["search", "tillitsmodell"]);
+    assert_eq!(both["total"], 2, "two records before dedup: {both}");
+    let member = both["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["sources"] == serde_json::json!(["other"]))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Title, author, year and abstract agree but nothing else is known: dedup asks, and the
+    // reviewer's answer merges them.
+    let (dedup, _) = ws.json(&["dedup"]);
+    assert_eq!(
+        (dedup["duplicates"].as_u64(), dedup["uncertain"].as_u64()),
+        (Some(0), Some(1)),
+        "{dedup}"
+    );
+    ws.write("answers.txt", "nordic:n1 other:x1 y\n");
+    let (dedup, _) = ws.json(&["dedup", "--answers", "answers.txt"]);
+    assert_eq!(dedup["duplicates"], 1, "{dedup}");
+    let (merged, _) = ws.json(&["search", "tillitsmodell"]);
+    assert_eq!(merged["total"], 1, "{merged}");
+    let hit = &merged["hits"][0];
+    assert_eq!(hit["sources"], serde_json::json!(["nordic", "other"]));
+    assert_eq!(
+        hit["id"],
+        before[0].as_str(),
+        "the merged record keeps its id"
+    );
+    let (index, _) = ws.json(&["index"]);
+    assert_eq!(index["documents"], 6);
+
+    ws.ok(&["decide", &member, "include"]);
+    let out = ws.ok(&[
+        "search",
+        "decision:title-abstract:include",
+        "--format",
+        "ids",
+    ]);
+    assert_eq!(
+        stdout(&out).lines().collect::<Vec<_>>(),
+        vec![before[0].as_str()]
+    );
+}
