@@ -257,7 +257,11 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
 }
 
 /// Writes the decisions a file carried to the reviewer's decision log (stage: the one the
-/// file names, else the first); returns how many.
+/// file names, else the first); returns how many were carried. A decision that already
+/// stands, the same verdict, reasons, tags and note by the same reviewer on the same record
+/// and stage, is not written again: importing a file again (after a crash before its run-log
+/// line, or to apply `--decision` to a file imported without it) never stacks copies that one
+/// `undo` would not withdraw.
 fn record_decisions(
     corpus: &Path,
     ws: &Workspace,
@@ -319,8 +323,20 @@ fn record_decisions(
                 covers: Vec::new(),
             });
     }
-    for (reviewer, events) in &batches {
-        DecisionLog::open(corpus, reviewer)?.0.append_all(events)?;
+    let (existing, _) = crate::store::decisions::read_all(corpus)?;
+    let standing = crate::store::decisions::Decisions::from_events(&existing);
+    for (reviewer, events) in &mut batches {
+        events.retain(|e| {
+            !standing.latest(&e.id, &e.stage, reviewer).is_some_and(|d| {
+                Some(d.verdict) == e.decision.verdict()
+                    && d.reasons == e.reasons
+                    && d.tags == e.tags
+                    && d.note == e.note
+            })
+        });
+        if !events.is_empty() {
+            DecisionLog::open(corpus, reviewer)?.0.append_all(events)?;
+        }
     }
     Ok(carried.len() as u64)
 }
@@ -358,7 +374,12 @@ fn read_one(
     result.sha256 = survey.sha256.clone();
     if !done.insert((database.to_string(), result.sha256.clone())) {
         result.duplicate = true;
-        return Ok(result);
+        if decision.is_none() {
+            return Ok(result);
+        }
+        // Imported before without `--decision`: its records stay as stored, and are read
+        // again only for the decision.
+        writer = None;
     }
     let mut builder = RecordBuilder::new(database, run, &result.sha256, now);
     let mut batch: Vec<Record> = Vec::with_capacity(1000);
@@ -400,7 +421,7 @@ fn read_one(
     match report {
         Ok(rep) => {
             result.report = Some(rep);
-            result.imported = imported;
+            result.imported = if result.duplicate { 0 } else { imported };
         }
         Err(e) => result.error = Some(e.to_string()),
     }
@@ -418,8 +439,13 @@ fn report(
             ui.error(e);
         }
         if r.duplicate {
+            let applied = if r.decisions > 0 {
+                format!("; its {} records carry the decision given", r.decisions)
+            } else {
+                String::new()
+            };
             ui.warn(&format!(
-                "{}: already imported into {} (same SHA-256); not imported again",
+                "{}: already imported into {} (same SHA-256); not imported again{applied}",
                 r.file, r.database
             ));
         }

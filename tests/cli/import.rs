@@ -1181,6 +1181,63 @@ fn a_files_records_carry_the_decision_given_on_the_command_line() {
     );
 }
 
+/// A file imported without `--decision` can be given one later (Covidence's lists are often
+/// imported first and labelled after); importing it again never stacks a second copy of a
+/// standing decision, so one `undo` withdraws it.
+#[test]
+fn a_decision_given_on_a_second_import_of_the_same_file_applies_once() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "included.csv",
+        "Title,Authors,Published Year,DOI\n\
+\"Tildeling av tjenester\",\"Økland, Åse\",2021,10.5555/again.1\n\
+\"Vedtak om sykehjemsplass\",\"Berg, Ola\",2019,10.5555/again.2\n",
+    );
+    ws.ok(&["import", "included.csv", "--name", "covidence"]);
+    let args = [
+        "import",
+        "included.csv",
+        "--name",
+        "covidence",
+        "--decision",
+        "include",
+        "--reviewer",
+        "kari",
+    ];
+    for _ in 0..2 {
+        let (json, out) = ws.json(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(json["imported"], 0, "the records are stored once: {json}");
+        assert!(
+            stderr(&out).contains("already imported"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(ws.records("covidence").len(), 2);
+    let log = ws.root.join("corpus/decisions/kari.jsonl");
+    assert_eq!(
+        crate::common::read_jsonl(&log).len(),
+        2,
+        "one decision per record"
+    );
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(
+        status["screening"]["title-abstract"]["include"], 2,
+        "{status}"
+    );
+    let id = crate::common::read_jsonl(&log)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.ok(&["decide", &id, "undo", "--reviewer", "kari"]);
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(
+        status["screening"]["title-abstract"]["include"], 1,
+        "{status}"
+    );
+}
+
 /// What the parsers repair (short CSV rows, a missing final `ER`) is said in the summary.
 #[test]
 fn parser_repairs_are_counted_in_the_summary() {
