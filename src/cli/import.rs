@@ -173,7 +173,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let now = jiff::Timestamp::now();
     let mut results = Vec::new();
     // Strict mode reads every file first and stores nothing if any record was skipped.
-    let write = if args.strict {
+    if args.strict {
         let mut any_skip = false;
         for path in &args.files {
             let r = read_one(
@@ -193,59 +193,54 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             return report(&results, true, args.format, ui).map(|_| Outcome::PartialFailure);
         }
         results.clear();
-        true
-    } else {
-        true
-    };
-    if write {
-        for path in &args.files {
-            let database = database_for(path)?;
-            let (mut writer, diags) = SourceWriter::open(&corpus, &database)?;
-            for d in diags {
-                ui.warn(&d.to_string());
-            }
-            let mut r = read_one(
-                path,
-                &database,
-                &run_id,
-                now,
-                &mut done,
-                Some(&mut writer),
-                decision.as_ref(),
-            )?;
-            writer.sync()?;
-            // Records, then decisions, then the run-log line that marks the file imported: after
-            // a crash before that line the file can be imported again (its stored records are
-            // not stored twice; its decisions are recorded again, which changes no verdict).
-            r.decisions = record_decisions(
-                &corpus,
-                ws,
-                args.reviewer.clone(),
-                std::mem::take(&mut r.carried),
-            )?;
-            if let Some(rep) = &r.report
-                && !r.duplicate
-            {
-                runlog::append(
-                    &corpus,
-                    &RunLogEntry::Import(ImportLog {
-                        run: run_id.clone(),
-                        database: database.clone(),
-                        file: r.file.clone(),
-                        sha256: r.sha256.clone(),
-                        format: rep.format.name().into(),
-                        encoding: rep.encoding.clone(),
-                        repairs: rep.repairs.clone(),
-                        read: rep.read,
-                        imported: r.imported,
-                        skipped: rep.skipped.len() as u64,
-                        date: jiff::Timestamp::now(),
-                        tool: crate::tool_version(),
-                    }),
-                )?;
-            }
-            results.push(r);
+    }
+    for path in &args.files {
+        let database = database_for(path)?;
+        let (mut writer, diags) = SourceWriter::open(&corpus, &database)?;
+        for d in diags {
+            ui.warn(&d.to_string());
         }
+        let mut r = read_one(
+            path,
+            &database,
+            &run_id,
+            now,
+            &mut done,
+            Some(&mut writer),
+            decision.as_ref(),
+        )?;
+        writer.sync()?;
+        // Records, then decisions, then the run-log line that marks the file imported: after
+        // a crash before that line the file can be imported again (neither its stored
+        // records nor its standing decisions are stored twice).
+        r.decisions = record_decisions(
+            &corpus,
+            ws,
+            args.reviewer.clone(),
+            std::mem::take(&mut r.carried),
+        )?;
+        if let Some(rep) = &r.report
+            && !r.duplicate
+        {
+            runlog::append(
+                &corpus,
+                &RunLogEntry::Import(ImportLog {
+                    run: run_id.clone(),
+                    database: database.clone(),
+                    file: r.file.clone(),
+                    sha256: r.sha256.clone(),
+                    format: rep.format.name().into(),
+                    encoding: rep.encoding.clone(),
+                    repairs: rep.repairs.clone(),
+                    read: rep.read,
+                    imported: r.imported,
+                    skipped: rep.skipped.len() as u64,
+                    date: jiff::Timestamp::now(),
+                    tool: crate::tool_version(),
+                }),
+            )?;
+        }
+        results.push(r);
     }
     let failed = results.iter().any(|r| r.error.is_some());
     report(&results, false, args.format, ui)?;
