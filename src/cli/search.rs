@@ -125,7 +125,7 @@ pub fn run(args: Args, ws: &crate::workspace::Workspace, ui: &Ui) -> Result<Outc
     }
     if args.count {
         return match args.format {
-            FormatArg::Json => print_json(&json!({"total": results.total})),
+            FormatArg::Json => print_json(&json!({"total": results.total, "hits": []})),
             _ => print_text(&format!("{}\n", results.total)),
         }
         .map(|()| Outcome::Ok);

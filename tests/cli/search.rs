@@ -171,6 +171,12 @@ fn json_ids_ris_and_count_agree() {
     assert_eq!(hits[0]["sources"], serde_json::json!(["nordic"]));
     let count = ws.ok(&["search", "bestiller*", "--count"]);
     assert_eq!(stdout(&count).trim(), "3");
+    let (count, _) = ws.json(&["search", "bestiller*", "--count"]);
+    assert_eq!(
+        count,
+        serde_json::json!({"total": 3, "hits": []}),
+        "the contract's shape"
+    );
     let ris = ws.ok(&["search", "bestiller*", "--format", "ris"]);
     assert_eq!(stdout(&ris).matches("TY  - ").count(), 3);
     let by_year = ws.ok(&["search", "bestiller*", "--sort", "year", "--format", "ids"]);
