@@ -420,6 +420,21 @@ pub fn normalize_doi(s: &str) -> Option<String> {
     Some(d.to_lowercase())
 }
 
+/// Percent-encodes the characters that separate screening items and keywords (`%`, `|`,
+/// `;`, `,`, `+`, line breaks), so an item survives every format's keyword splitting.
+pub fn encode_item(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' | '|' | ';' | ',' | '+' | '\n' | '\r' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());

@@ -20,6 +20,7 @@ pub mod ris;
 
 use crate::model::{Record, RecordId};
 use crate::store::decisions::{Decisions, Effective, EffectiveRule, Verdict};
+use crate::text::encode_item;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -117,21 +118,6 @@ pub struct StageDecision {
     pub note: Option<String>,
 }
 
-/// Percent-encodes the characters that separate screening items and keywords (`%`, `|`,
-/// `;`, `,`, `+`, line breaks), so an item survives every format's keyword splitting.
-pub fn encode_item(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' | '|' | ';' | ',' | '+' | '\n' | '\r' => {
-                out.push_str(&format!("%{:02X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 impl ExportRecord {
     fn new(record: Record) -> Self {
         let sources = vec![record.source().to_string()];
@@ -204,7 +190,7 @@ impl ExportRecord {
 
     /// The screening history as keywords, one per stage decided:
     /// `litscope:screened=STAGE|DECISION|REASON+REASON|TAG+TAG|NOTE`, each part
-    /// percent-encoded ([`encode_item`]). `litscope import` reads them back.
+    /// percent-encoded ([`crate::text::encode_item`]). `litscope import` reads them back.
     pub fn screening_keywords(&self) -> Vec<String> {
         let list = |v: &[String]| {
             v.iter()

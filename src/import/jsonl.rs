@@ -45,11 +45,7 @@ fn cell(value: &Value) -> String {
 
 /// The export's `screening` objects as `litscope:screened=STAGE|DECISION|R+R|T+T|NOTE` items.
 fn screened_items(value: &Value) -> Vec<String> {
-    let text = |v: &Value| {
-        v.as_str()
-            .map(crate::export::encode_item)
-            .unwrap_or_default()
-    };
+    let text = |v: &Value| v.as_str().map(crate::text::encode_item).unwrap_or_default();
     let list = |v: &Value| {
         v.as_array()
             .map(|a| a.iter().map(text).collect::<Vec<_>>().join("+"))
