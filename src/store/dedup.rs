@@ -316,12 +316,15 @@ pub struct Member<'a> {
 }
 
 /// Gives every group of source records (clusters and records alone) a stable, unique id and
-/// returns the clusters to store, in the order of `groups`.
+/// returns the clusters to store, one per group (an empty group, holding no record, gives
+/// none), in the order of `groups`: no record is ever left out of the merged set.
 ///
 /// In order of preference: the id the group's earliest previously clustered member had in
 /// `previous` (older groups claim first); the record id of its earliest stored member; the
 /// source-derived id ([`RecordId::from_source`]) of a member (two groups sharing a record id
-/// after dedup told apart records with one DOI). "Earliest" is by retrieval time, then key.
+/// after dedup told apart records with one DOI); the source-derived id of a member's key with
+/// a counter (`SOURCE_ID#1`, `#2`, …), which always ends in a free id. "Earliest" is by
+/// retrieval time, then key.
 pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterLine> {
     let ordered: Vec<Vec<&Member>> = groups
         .iter()
@@ -357,12 +360,20 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
             continue;
         }
         let first = ordered[g][0];
-        let candidates = std::iter::once(first.id.clone()).chain(
-            ordered[g]
-                .iter()
-                .filter_map(|m| m.key.split_once(':'))
-                .map(|(source, source_id)| RecordId::from_source(source, source_id)),
-        );
+        let sourced = |n: usize| {
+            ordered[g].iter().filter_map(move |m| {
+                let (source, source_id) = m.key.split_once(':')?;
+                Some(match n {
+                    0 => RecordId::from_source(source, source_id),
+                    n => RecordId::from_source(source, &format!("{source_id}#{n}")),
+                })
+            })
+        };
+        // The earliest member's record id, then each member's source-derived id, then those
+        // with a counter: ids are finite, so some `n` is free and every group gets one.
+        let candidates = std::iter::once(first.id.clone())
+            .chain(sourced(0))
+            .chain((1..).flat_map(sourced));
         for id in candidates {
             if taken.insert(id.clone()) {
                 ids[g] = Some(id);
@@ -373,19 +384,19 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
     groups
         .iter()
         .zip(ids)
-        .filter_map(|(g, id)| {
-            let id = id?;
+        .filter(|(g, _)| !g.is_empty())
+        .map(|(g, id)| {
             let mut records: Vec<RecordId> = Vec::new();
             for m in g {
                 if !records.contains(m.id) {
                     records.push(m.id.clone());
                 }
             }
-            Some(ClusterLine {
-                id,
+            ClusterLine {
+                id: id.expect("every non-empty group is given an id"),
                 members: g.iter().map(|m| m.key.to_string()).collect(),
                 records,
-            })
+            }
         })
         .collect()
 }
@@ -480,6 +491,45 @@ mod tests {
         );
         assert_eq!(m.group("x", "book", &shared), &shared);
         assert_eq!(m.resolve(&shared), &shared);
+    }
+
+    #[test]
+    fn a_group_whose_every_candidate_id_is_taken_still_gets_one_and_stays_in_the_set() {
+        // x:b's source-derived id was the remembered id of x:c's cluster; x:a and x:b share
+        // a DOI id and are told apart: x:b's record id and its source id are both taken.
+        let shared = RecordId::from_doi("10.1/shared");
+        let b_sourced = RecordId::from_source("x", "b");
+        let c = rid("c");
+        let prev = Merges::new(vec![ClusterLine {
+            id: b_sourced.clone(),
+            members: vec!["x:c".into()],
+            records: vec![c.clone()],
+        }]);
+        let out = assign_ids(
+            &[
+                vec![member("x:c", &c, 3)],
+                vec![member("x:a", &shared, 1)],
+                vec![member("x:b", &shared, 2)],
+            ],
+            &prev,
+        );
+        assert_eq!(out.len(), 3, "one cluster per group: {out:?}");
+        assert_eq!(out[0].id, b_sourced);
+        assert_eq!(out[1].id, shared);
+        assert_eq!(out[2].members, ["x:b"]);
+        assert_eq!(out[2].id, RecordId::from_source("x", "b#1"));
+        let ids: HashSet<&RecordId> = out.iter().map(|c| &c.id).collect();
+        assert_eq!(ids.len(), 3, "ids are unique");
+        // Stable: the next run keeps every id.
+        let again = assign_ids(
+            &[
+                vec![member("x:c", &c, 3)],
+                vec![member("x:a", &shared, 1)],
+                vec![member("x:b", &shared, 2)],
+            ],
+            &Merges::new(out.clone()),
+        );
+        assert_eq!(again, out);
     }
 
     #[test]
