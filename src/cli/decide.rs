@@ -133,11 +133,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let merges = super::records::merges(ws, ui)?;
     let given = id;
     let id = merges.resolve(&given).clone();
-    let covers = merges
-        .cluster_of_id(&id)
-        .map(|c| c.records.clone())
-        .filter(|r| r.len() > 1)
-        .unwrap_or_default();
+    let covers = merges.covers(&id);
 
     // The record must exist; its title goes into the confirmation.
     let mut title: Option<Option<String>> = None;
