@@ -1,9 +1,9 @@
 //! `litscope dedup`: find which records are one work, store it in `corpus/dedup/`, review
 //! the uncertain pairs (in the terminal or through an answers file) and report.
 
-use super::dedup_run::{self, DedupRun, Stored};
 use super::output::{Format, Ui, print_json, print_text, thousands};
 use super::{CliError, Outcome};
+use crate::dedup_run::{self, DedupRun, Stored};
 use crate::review::{self, Queue, answers};
 use crate::store::dedup::{self as store, AnswerLog, Merges, StoredAnswer};
 use crate::workspace::Workspace;

@@ -8,6 +8,10 @@
 //! records' canonical order (the order `corpus/records/` holds them). A full run compares
 //! every pair instead and rewrites `links.jsonl`; both end with the same links, hence the
 //! same clusters, and ids are kept by [`assign_ids`] either way.
+//!
+//! Library code that sequences three modules ([`crate::dedup`], [`crate::store::dedup`],
+//! [`crate::review`]) for `cli/dedup.rs`, which stays glue: it never prints, it reports
+//! through the returned [`DedupRun`] and the `step` callback.
 
 use crate::dedup::{self, Answer, Clustering, Link, Options, Rule, Verdict};
 use crate::model::{Record, RecordId};
