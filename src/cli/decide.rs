@@ -157,6 +157,18 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "{given} is merged into {id}: deciding on the merged record"
         ));
     }
+    let others: Vec<String> = merges
+        .follow(&id, false)
+        .iter()
+        .filter(|o| **o != id)
+        .map(|o| o.to_string())
+        .collect();
+    if !others.is_empty() {
+        ui.warn(&format!(
+            "{id} was one id for several works that dedup told apart: deciding on the record that kept it; the others are now {}",
+            others.join(", ")
+        ));
+    }
 
     let (history, diags) = super::records::decisions(ws, ui, &merges)?;
     let stage = match (&args.stage, action) {

@@ -800,7 +800,12 @@ fn a_decision_on_a_shared_doi_id_is_a_conflict_on_both_halves_when_dedup_splits_
 
     // Deciding on each half again settles it there, and only there.
     let w1_id = w1["id"].as_str().unwrap().to_string();
-    ws.ok(&["decide", &doi_id, "include", "--reviewer", "ann"]);
+    let out = ws.ok(&["decide", &doi_id, "include", "--reviewer", "ann"]);
+    assert!(
+        stderr(&out).contains(&format!("the others are now {w1_id}")),
+        "the reviewer is told which record the shared id now names: {}",
+        stderr(&out)
+    );
     let (status, _) = ws.json(&["status"]);
     assert_eq!(
         status["dedup"]["merge_conflicts"].as_array().unwrap().len(),
