@@ -7,7 +7,9 @@
 //! appended to the stored ones, and clustering runs over every stored link and answer in the
 //! records' canonical order (the order `corpus/records/` holds them). A full run compares
 //! every pair instead and rewrites `links.jsonl`; both end with the same links, hence the
-//! same clusters, and ids are kept by [`assign_ids`] either way.
+//! same clusters, and ids are kept by [`assign_ids`] either way. This rests on stored source
+//! records never changing (harvest and import skip source ids already stored): a record
+//! already clustered is never compared again.
 //!
 //! Library code that sequences three modules ([`crate::dedup`], [`crate::store::dedup`],
 //! [`crate::review`]) for `cli/dedup.rs`, which stays glue: it never prints, it reports

@@ -449,7 +449,7 @@ fn the_review_queue_answered_through_a_file_merges_on_y_keeps_apart_on_n() {
 }
 
 #[test]
-fn a_bad_answers_file_exits_2_naming_file_and_line_and_stores_nothing() {
+fn a_bad_answers_line_exits_2_naming_file_and_line_an_unreadable_file_1_storing_nothing() {
     let ws = both();
     dedup(&ws, &[]);
     for (content, says) in [
@@ -481,6 +481,16 @@ fn a_bad_answers_file_exits_2_naming_file_and_line_and_stores_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("cannot read missing.txt"),
+        "{}",
+        stderr(&out)
+    );
+    // So is one that exists but cannot be read as a file (tests run as root, which reads
+    // any file whatever its permissions: a directory stands in for an unreadable file).
+    std::fs::create_dir(ws.root.join("adir")).unwrap();
+    let out = ws.run(&["dedup", "--answers", "adir"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read adir"),
         "{}",
         stderr(&out)
     );
