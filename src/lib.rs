@@ -11,7 +11,7 @@
 //! | set up | `init` | [`workspace`] | — | `review.toml`, `queries/`, `corpus/`, `index/` |
 //! | plan | every command | [`workspace`] | `review.toml`, `queries/*.toml` | — |
 //! | harvest | `harvest` | [`sources`] (HTTP, paging, limits, retries, replay; Crossref, Cristin, NVA, Prosjektbanken) | the APIs, or `corpus/responses/` offline | via [`store`]: `corpus/records/<source>.jsonl`, `corpus/responses/<run>/…`, `corpus/runlog.jsonl` |
-//! | dedup | `dedup` | [`dedup`] (normalised keys, blocking, field-wise comparison with vetoes, guarded union-find; pure over `&[Record]`) | `corpus/records/` | via `cli::dedup` and [`store::dedup`]: `corpus/dedup/links.jsonl`, `answers.jsonl`, `clusters.jsonl` (read back by every later stage through `cli::records`) |
+//! | dedup | `dedup` | [`dedup`] (normalised keys, blocking, field-wise comparison with vetoes, guarded union-find; pure over `&[Record]`) | `corpus/records/` | via [`dedup_run`] (one run: incremental comparison, clustering, stable ids, the review queue) and [`store::dedup`]: `corpus/dedup/links.jsonl`, `answers.jsonl`, `clusters.jsonl` (read back by every later stage through `cli::records`) |
 //! | dedup review | `dedup --review`, `--answers` | [`review`] (the queue as a pure state machine, its ratatui view, the terminal loop, the answers file) | the uncertain links | `corpus/dedup/answers.jsonl` |
 //! | screen | `decide` | [`screen`] (the protocol), [`store::decisions`] (log, effective rule) | `review.toml`, `corpus/records/` | `corpus/decisions/<reviewer>.jsonl` |
 //! | export | `export` | [`export`] (RIS, BibTeX, CSV, JSON Lines) | `corpus/records/`, `corpus/decisions/` | the `--out` file or stdout |
@@ -31,6 +31,7 @@
 
 pub mod cli;
 pub mod dedup;
+pub mod dedup_run;
 pub mod export;
 pub mod import;
 pub mod index;

@@ -133,11 +133,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let merges = super::records::merges(ws, ui)?;
     let given = id;
     let id = merges.resolve(&given).clone();
-    let covers = merges
-        .cluster_of_id(&id)
-        .map(|c| c.records.clone())
-        .filter(|r| r.len() > 1)
-        .unwrap_or_default();
+    let covers = merges.covers(&id);
 
     // The record must exist; its title goes into the confirmation.
     let mut title: Option<Option<String>> = None;
@@ -159,6 +155,18 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     if id != given {
         ui.status(&format!(
             "{given} is merged into {id}: deciding on the merged record"
+        ));
+    }
+    let others: Vec<String> = merges
+        .follow(&id, false)
+        .iter()
+        .filter(|o| **o != id)
+        .map(|o| o.to_string())
+        .collect();
+    if !others.is_empty() {
+        ui.warn(&format!(
+            "{id} was one id for several works that dedup told apart: deciding on the record that kept it; the others are now {}",
+            others.join(", ")
         ));
     }
 

@@ -1,9 +1,9 @@
 //! `litscope dedup`: find which records are one work, store it in `corpus/dedup/`, review
 //! the uncertain pairs (in the terminal or through an answers file) and report.
 
-use super::dedup_run::{self, DedupRun};
 use super::output::{Format, Ui, print_json, print_text, thousands};
 use super::{CliError, Outcome};
+use crate::dedup_run::{self, DedupRun, Stored};
 use crate::review::{self, Queue, answers};
 use crate::store::dedup::{self as store, AnswerLog, Merges, StoredAnswer};
 use crate::workspace::Workspace;
@@ -68,19 +68,20 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             store::answers_path(&corpus).display()
         )));
     }
-    let reviewer = super::decide::reviewer(args.reviewer)?;
+    let reviewer = super::decide::reviewer(args.reviewer.clone())?;
     let _lock = crate::store::lock::lock(&corpus)?;
     let records = super::records::source_records(ws, ui)?;
 
+    let stored = Stored::load(&corpus)?;
     let mut stored_answers = 0;
     if let Some(path) = &args.answers {
+        // A file that cannot be read is a runtime error (1); a bad line is usage (2).
         let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+            .map_err(|e| CliError::Runtime(format!("cannot read {}: {e}", path.display())))?;
         let lines = answers::parse(path, &text).map_err(|e| CliError::Usage(e.to_string()))?;
-        let (links, _) = store::read_links(&corpus)?;
-        let merges = super::records::merges(ws, ui)?;
-        let resolved = dedup_run::resolve_answers(path, &lines, &records, &merges, &links)
-            .map_err(|e| CliError::Usage(e.to_string()))?;
+        let resolved =
+            dedup_run::resolve_answers(path, &lines, &records, &stored.previous, &stored.links)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
         let all: Vec<StoredAnswer> = resolved
             .into_iter()
             .map(|(a, b, d)| answer(a, b, d, &reviewer))
@@ -97,7 +98,14 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let bar = progress.add(indicatif::ProgressBar::new_spinner());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let step = |s: &str| bar.set_message(s.to_string());
-    let mut run = dedup_run::run(&corpus, records, args.full, &Default::default(), step)?;
+    let mut run = dedup_run::run(
+        &corpus,
+        records,
+        stored,
+        args.full,
+        &Default::default(),
+        step,
+    )?;
     bar.finish_and_clear();
     for d in &run.diagnostics {
         ui.warn(&d.to_string());
@@ -125,27 +133,34 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             review::tui::TuiError::Store(e) => e,
         })?;
         stored_answers = queue.answered();
-        run = dedup_run::run(&corpus, run.records, false, &Default::default(), |_| {})?;
+        // The answers changed what is stored: read it again.
+        let stored = Stored::load(&corpus)?;
+        run = dedup_run::run(
+            &corpus,
+            run.records,
+            stored,
+            false,
+            &Default::default(),
+            |_| {},
+        )?;
     }
 
-    if args.list_uncertain {
-        return match args.format {
-            Format::Json => print_json(&run.listing_json()),
-            Format::Text => print_text(&run.listing()),
-        }
-        .map(|()| Outcome::Ok);
+    if args.list_uncertain && args.format == Format::Text {
+        return print_text(&run.listing()).map(|()| Outcome::Ok);
     }
-    report(&run, stored_answers, ws, ui, args.format, args.full)
+    report(&run, stored_answers, ws, ui, &args)
 }
 
+/// The summary; with `--list-uncertain --format json`, the summary with `uncertain` holding
+/// the pairs instead of their number.
 fn report(
     run: &DedupRun,
     answers: usize,
     ws: &Workspace,
     ui: &Ui,
-    format: Format,
-    full: bool,
+    args: &Args,
 ) -> Result<Outcome, CliError> {
+    let (format, full) = (args.format, args.full);
     let merges = Merges::new(run.clusters.clone());
     let (decided, _) = super::records::decisions(ws, ui, &merges)?;
     let conflicts = decided.merge_conflicts();
@@ -164,7 +179,7 @@ fn report(
             "changed": run.changed,
             "rules": rules,
             "links": run.clustering.rule_counts,
-            "uncertain": uncertain,
+            "uncertain": if args.list_uncertain { run.listing_json() } else { uncertain.into() },
             "refused": run.clustering.refused.len(),
             "answers_stored": answers,
             "merge_conflicts": conflicts.iter().map(super::records::conflict_json).collect::<Vec<_>>(),

@@ -9,7 +9,6 @@
 
 mod decide;
 mod dedup;
-mod dedup_run;
 mod export;
 mod harvest;
 mod harvest_sink;

@@ -62,7 +62,8 @@ pub fn decisions(
     for d in &diags {
         ui.warn(&d.to_string());
     }
-    let decided = Decisions::from_events_merged(&events, |id| merges.resolve(id).clone());
+    let decided =
+        Decisions::from_events_merged(&events, |e| merges.follow(&e.id, !e.covers.is_empty()));
     Ok((decided, diags))
 }
 
@@ -83,14 +84,15 @@ pub fn unique_records(ws: &Workspace, ui: &Ui) -> Result<Vec<ExportRecord>, CliE
 }
 
 /// A merge conflict as `dedup` and `status` print it in JSON:
-/// `{"id", "stage", "reviewer", "decisions": {"MEMBER_ID": "include", …}}`.
+/// `{"id", "stage", "reviewer", "decisions": {"MEMBER_ID": "include", …}, "split"}`
+/// (`split`: a decision was made on an id dedup has since found to be several works).
 pub fn conflict_json(c: &crate::store::decisions::MergeConflict) -> serde_json::Value {
     let decisions: serde_json::Map<String, serde_json::Value> = c
         .decisions
         .iter()
         .map(|(id, v)| (id.to_string(), v.as_str().into()))
         .collect();
-    serde_json::json!({"id": c.id, "stage": c.stage, "reviewer": c.reviewer, "decisions": decisions})
+    serde_json::json!({"id": c.id, "stage": c.stage, "reviewer": c.reviewer, "decisions": decisions, "split": c.split})
 }
 
 /// A merge conflict as one line of text.
@@ -101,10 +103,15 @@ pub fn conflict_line(c: &crate::store::decisions::MergeConflict) -> String {
         .map(|(id, v)| format!("{v} on {id}"))
         .collect();
     format!(
-        "{} {}: {} decided {} — decide the merged record again to settle it",
+        "{} {}: {} decided {}{} — decide the merged record again to settle it",
         c.id,
         c.stage,
         c.reviewer,
-        each.join(", ")
+        each.join(", "),
+        if c.split {
+            " (before dedup told that id's records apart)"
+        } else {
+            ""
+        }
     )
 }

@@ -80,7 +80,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<AnswerLine>, AnswerError> {
             }
         };
         if a == b {
-            return Err(err(format!("`{a}` is paired with itself")));
+            return Err(err(format!(
+                "`{}` is paired with itself",
+                crate::text::for_terminal(a)
+            )));
         }
         out.push(AnswerLine {
             line,
@@ -141,6 +144,7 @@ mod tests {
             ),
             ("x:1 y\n", 1, "expected `ID_A ID_B y|n|?`, found 2 fields"),
             ("\n\nx:1 x:1 n\n", 3, "paired with itself"),
+            ("x:\u{1b}[2J x:\u{1b}[2J n\n", 1, "paired with itself"),
         ] {
             let e = parse(Path::new("answers.txt"), text).unwrap_err();
             assert_eq!(e.line, line);
@@ -150,6 +154,7 @@ mod tests {
                 "{shown}"
             );
             assert!(shown.contains(says), "{shown}");
+            assert!(!shown.contains('\u{1b}'), "sanitised: {shown:?}");
         }
     }
 

@@ -130,10 +130,13 @@ pub struct StandingDecision {
     pub origin: RecordId,
     /// The members it settles (see [`DecisionEvent::covers`]).
     pub covers: Vec<RecordId>,
+    /// True when it was made on an id that dedup has since found to name several works, and
+    /// so followed into each of them: a conflict until the reviewer decides again.
+    pub split: bool,
 }
 
 impl StandingDecision {
-    fn from_event(e: &DecisionEvent, verdict: Verdict) -> Self {
+    fn from_event(e: &DecisionEvent, verdict: Verdict, split: bool) -> Self {
         StandingDecision {
             verdict,
             reasons: e.reasons.clone(),
@@ -142,6 +145,7 @@ impl StandingDecision {
             time: e.time,
             origin: e.id.clone(),
             covers: e.covers.clone(),
+            split,
         }
     }
 }
@@ -158,6 +162,9 @@ pub struct MergeConflict {
     pub reviewer: String,
     /// The standing decision on each member involved: `(member id, verdict)`, latest first.
     pub decisions: Vec<(RecordId, Verdict)>,
+    /// True when one of them was made on an id dedup has since split between several merged
+    /// records (see [`StandingDecision::split`]).
+    pub split: bool,
 }
 
 /// The standing decisions of one reviewer's stack that still count: the latest, and the
@@ -177,14 +184,17 @@ fn live(stack: &[StandingDecision]) -> Vec<&StandingDecision> {
     out
 }
 
-/// True when the stack's live decisions disagree.
+/// True when the stack's live decisions disagree, or one of them was split.
 fn self_conflict(stack: &[StandingDecision]) -> bool {
     // Fast path: one member only (every record that was never merged).
-    if stack.iter().all(|d| d.origin == stack[0].origin) {
+    if stack
+        .iter()
+        .all(|d| d.origin == stack[0].origin && !d.split)
+    {
         return false;
     }
     let live = live(stack);
-    live.iter().any(|d| d.verdict != live[0].verdict)
+    live.iter().any(|d| d.split || d.verdict != live[0].verdict)
 }
 
 /// How several reviewers' standing decisions become one effective decision.
@@ -239,35 +249,42 @@ impl Decisions {
         d
     }
 
-    /// Folds events with each record id first replaced by `merged(id)`, the id of the merged
-    /// record it now belongs to: decisions made on any member follow into the merged record,
-    /// one history per reviewer in log order (so `undo` works on the merged record).
+    /// Folds events with each event first sent to `merged(event)`, the ids of the merged
+    /// records its record id now belongs to: decisions made on any member follow into the
+    /// merged record, one history per reviewer in log order (so `undo` works on the merged
+    /// record).
     ///
     /// A reviewer whose decisions on two members differ, with no later decision settling
     /// them, is in conflict with themselves: [`Decisions::effective`] says
-    /// [`Effective::Conflict`] and [`Decisions::merge_conflicts`] lists it. Never silently
-    /// resolved: a decision on the merged record (which records what it covers) settles it.
+    /// [`Effective::Conflict`] and [`Decisions::merge_conflicts`] lists it. So is a decision
+    /// sent to several merged records (made on an id dedup has since split): it follows
+    /// into each, as a conflict there. Never silently resolved: a decision on the merged
+    /// record (which records what it covers) settles it.
     pub fn from_events_merged<'a>(
         events: impl IntoIterator<Item = &'a DecisionEvent>,
-        merged: impl Fn(&RecordId) -> RecordId,
+        merged: impl Fn(&DecisionEvent) -> Vec<RecordId>,
     ) -> Self {
         let mut d = Decisions::default();
         for e in events {
-            d.apply_to(e, merged(&e.id));
+            let targets = merged(e);
+            let split = targets.len() > 1;
+            for id in targets {
+                d.apply_to(e, id, split);
+            }
         }
         d
     }
 
     /// Applies one more event.
     pub fn apply(&mut self, e: &DecisionEvent) {
-        self.apply_to(e, e.id.clone());
+        self.apply_to(e, e.id.clone(), false);
     }
 
-    fn apply_to(&mut self, e: &DecisionEvent, id: RecordId) {
+    fn apply_to(&mut self, e: &DecisionEvent, id: RecordId, split: bool) {
         let per_reviewer = self.stacks.entry((id, e.stage.clone())).or_default();
         let stack = per_reviewer.entry(e.reviewer.clone()).or_default();
         match e.decision.verdict() {
-            Some(v) => stack.push(StandingDecision::from_event(e, v)),
+            Some(v) => stack.push(StandingDecision::from_event(e, v, split)),
             None => {
                 stack.pop();
             }
@@ -346,11 +363,13 @@ impl Decisions {
         for ((id, stage), per_reviewer) in &self.stacks {
             for (reviewer, stack) in per_reviewer {
                 if !stack.is_empty() && self_conflict(stack) {
+                    let live = live(stack);
                     out.push(MergeConflict {
                         id: id.clone(),
                         stage: stage.clone(),
                         reviewer: reviewer.clone(),
-                        decisions: live(stack)
+                        split: live.iter().any(|d| d.split),
+                        decisions: live
                             .into_iter()
                             .map(|d| (d.origin.clone(), d.verdict))
                             .collect(),
@@ -743,7 +762,7 @@ mod tests {
             RecordId::from_source("t", "a"),
             RecordId::from_source("t", "b"),
         );
-        let merged = |id: &RecordId| if *id == b { a.clone() } else { id.clone() };
+        let merged = |e: &DecisionEvent| vec![if e.id == b { a.clone() } else { e.id.clone() }];
         // Agreeing members: one decision, the latest's details.
         let d = Decisions::from_events_merged(
             &[
@@ -797,6 +816,46 @@ mod tests {
         events.last_mut().unwrap().covers.clear();
         let d = Decisions::from_events_merged(&events, merged);
         assert_eq!(d.merge_conflicts().len(), 1);
+    }
+
+    #[test]
+    fn a_decision_followed_into_two_records_is_a_conflict_in_each_until_decided_again() {
+        let (a, b) = (
+            RecordId::from_source("t", "a"),
+            RecordId::from_source("t", "b"),
+        );
+        // A decision on `a` made when `a` named one work that is now two, a and b.
+        let split = |e: &DecisionEvent| {
+            if e.id == a && e.covers.is_empty() {
+                vec![a.clone(), b.clone()]
+            } else {
+                vec![e.id.clone()]
+            }
+        };
+        let mut events = vec![ev("a", TA, "ann", Action::Include, 1)];
+        let d = Decisions::from_events_merged(&events, split);
+        assert_eq!(verdict(&d, "a", TA), Some(None));
+        assert_eq!(verdict(&d, "b", TA), Some(None));
+        let c = d.merge_conflicts();
+        assert_eq!(c.len(), 2, "listed on both halves: {c:?}");
+        assert!(
+            c.iter()
+                .all(|c| c.split && c.decisions == [(a.clone(), Verdict::Include)])
+        );
+        // Deciding on each half again (covering what it holds) settles it there.
+        let mut on_b = ev("b", TA, "ann", Action::Exclude, 2);
+        on_b.covers = vec![a.clone()];
+        events.push(on_b);
+        let d = Decisions::from_events_merged(&events, split);
+        assert_eq!(verdict(&d, "b", TA), Some(Some(Verdict::Exclude)));
+        assert_eq!(d.merge_conflicts().len(), 1);
+        let mut on_a = ev("a", TA, "ann", Action::Include, 3);
+        on_a.covers = vec![a.clone()];
+        events.push(on_a);
+        let d = Decisions::from_events_merged(&events, split);
+        assert_eq!(verdict(&d, "a", TA), Some(Some(Verdict::Include)));
+        assert_eq!(verdict(&d, "b", TA), Some(Some(Verdict::Exclude)));
+        assert!(d.merge_conflicts().is_empty());
     }
 
     #[test]

@@ -19,9 +19,14 @@
 //! Why ids are remembered ([`assign_ids`]): decisions are keyed by record id, so the merged
 //! record keeps the id it had. A cluster inherits the id its members had in the previous
 //! `clusters.jsonl` (the earliest member's, when two clusters merge); a cluster of new
-//! records takes the record id of its earliest stored member. Every member's record id then
-//! aliases the merged id ([`Merges::resolve`]), which is how decisions made on any member
-//! follow into the merged record.
+//! records takes the record id of its earliest stored member. Every member's record id, and
+//! every id a member's cluster had before that no cluster keeps (the younger of two merging
+//! clusters), then aliases the merged id ([`Merges::resolve`]), which is how decisions made
+//! on any member, or on a merged record since merged again, follow into the merged record.
+//!
+//! Assumed: a stored source record never changes (harvest and import skip source ids
+//! already stored), so a record dedup has processed is never compared again; a record whose
+//! content could change would need a content hash here to be compared anew.
 
 use super::StoreError;
 use super::jsonl::{self, Appender, Diagnostic};
@@ -99,7 +104,9 @@ pub struct ClusterLine {
     pub id: RecordId,
     /// Source keys of every source record in it.
     pub members: Vec<String>,
-    /// The distinct record ids of the members (each an alias of `id`).
+    /// The distinct record ids of the members, then the ids their clusters had before that
+    /// no cluster has now (two clusters merged): each an alias of `id`, so that decisions
+    /// made on any of them follow.
     pub records: Vec<RecordId>,
 }
 
@@ -229,6 +236,9 @@ pub fn write_clusters(corpus: &Path, clusters: &[ClusterLine]) -> Result<bool, S
 pub struct Merges {
     by_key: HashMap<u128, u32>,
     alias: HashMap<RecordId, u32>,
+    // Ids in the `records` of several clusters (dedup told apart records that shared one,
+    // a DOI): every cluster holding each, the one the id names first.
+    shared: HashMap<RecordId, Vec<u32>>,
     clusters: Vec<ClusterLine>,
 }
 
@@ -240,11 +250,13 @@ impl Merges {
     }
 
     /// Indexes clusters. A cluster's own id names it first; then each member's record id
-    /// aliases the first cluster holding it.
+    /// aliases the first cluster holding it (an id several clusters hold is remembered as
+    /// shared, see [`Merges::follow`]).
     pub fn new(clusters: Vec<ClusterLine>) -> Self {
         let mut m = Merges {
             by_key: HashMap::with_capacity(clusters.len()),
             alias: HashMap::with_capacity(clusters.len()),
+            shared: HashMap::new(),
             clusters,
         };
         for (i, c) in m.clusters.iter().enumerate() {
@@ -254,11 +266,44 @@ impl Merges {
             m.alias.insert(c.id.clone(), i as u32);
         }
         for (i, c) in m.clusters.iter().enumerate() {
+            let i = i as u32;
             for id in &c.records {
-                m.alias.entry(id.clone()).or_insert(i as u32);
+                let first = *m.alias.entry(id.clone()).or_insert(i);
+                if first != i {
+                    let holders = m.shared.entry(id.clone()).or_insert_with(|| vec![first]);
+                    if !holders.contains(&i) {
+                        holders.push(i);
+                    }
+                }
             }
         }
         m
+    }
+
+    /// The merged records a decision made on `id` follows into. Usually one: the merged
+    /// record `id` names (see [`Merges::resolve`]). An id several merged records hold (records
+    /// sharing a DOI id, told apart by dedup) is ambiguous: a decision made on the merged
+    /// record that kept it, recording what it `covered` ([`Merges::covers`]), follows there
+    /// only; any other (made before dedup told them apart) follows into each of them, where
+    /// it is a merge conflict until decided again.
+    pub fn follow(&self, id: &RecordId, covered: bool) -> Vec<RecordId> {
+        match self.shared.get(id) {
+            Some(_) if covered && self.resolve(id) == id => vec![id.clone()],
+            Some(holders) => holders
+                .iter()
+                .map(|&i| self.clusters[i as usize].id.clone())
+                .collect(),
+            None => vec![self.resolve(id).clone()],
+        }
+    }
+
+    /// What a decision on the merged record `id` covers: the ids that alias it, when any
+    /// other than `id` does or `id` is shared (see [`Merges::follow`]); else none.
+    pub fn covers(&self, id: &RecordId) -> Vec<RecordId> {
+        self.cluster_of_id(id)
+            .map(|c| c.records.clone())
+            .filter(|r| r.as_slice() != std::slice::from_ref(id) || self.shared.contains_key(id))
+            .unwrap_or_default()
     }
 
     /// True before the first dedup run.
@@ -316,12 +361,15 @@ pub struct Member<'a> {
 }
 
 /// Gives every group of source records (clusters and records alone) a stable, unique id and
-/// returns the clusters to store, in the order of `groups`.
+/// returns the clusters to store, one per group (an empty group, holding no record, gives
+/// none), in the order of `groups`: no record is ever left out of the merged set.
 ///
 /// In order of preference: the id the group's earliest previously clustered member had in
 /// `previous` (older groups claim first); the record id of its earliest stored member; the
 /// source-derived id ([`RecordId::from_source`]) of a member (two groups sharing a record id
-/// after dedup told apart records with one DOI). "Earliest" is by retrieval time, then key.
+/// after dedup told apart records with one DOI); the source-derived id of a member's key with
+/// a counter (`SOURCE_ID#1`, `#2`, …), which always ends in a free id. "Earliest" is by
+/// retrieval time, then key.
 pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterLine> {
     let ordered: Vec<Vec<&Member>> = groups
         .iter()
@@ -357,12 +405,20 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
             continue;
         }
         let first = ordered[g][0];
-        let candidates = std::iter::once(first.id.clone()).chain(
-            ordered[g]
-                .iter()
-                .filter_map(|m| m.key.split_once(':'))
-                .map(|(source, source_id)| RecordId::from_source(source, source_id)),
-        );
+        let sourced = |n: usize| {
+            ordered[g].iter().filter_map(move |m| {
+                let (source, source_id) = m.key.split_once(':')?;
+                Some(match n {
+                    0 => RecordId::from_source(source, source_id),
+                    n => RecordId::from_source(source, &format!("{source_id}#{n}")),
+                })
+            })
+        };
+        // The earliest member's record id, then each member's source-derived id, then those
+        // with a counter: ids are finite, so some `n` is free and every group gets one.
+        let candidates = std::iter::once(first.id.clone())
+            .chain(sourced(0))
+            .chain((1..).flat_map(sourced));
         for id in candidates {
             if taken.insert(id.clone()) {
                 ids[g] = Some(id);
@@ -370,22 +426,33 @@ pub fn assign_ids(groups: &[Vec<Member<'_>>], previous: &Merges) -> Vec<ClusterL
             }
         }
     }
+    let named: HashSet<&RecordId> = ids.iter().flatten().collect();
+    let aliases: Vec<Vec<RecordId>> = groups
+        .iter()
+        .map(|g| {
+            let mut records: Vec<RecordId> = Vec::new();
+            let remembered = g
+                .iter()
+                .filter_map(|m| previous.cluster_of_key(m.key))
+                .map(|c| &c.id)
+                .filter(|id| !named.contains(id));
+            for id in g.iter().map(|m| m.id).chain(remembered) {
+                if !records.contains(id) {
+                    records.push(id.clone());
+                }
+            }
+            records
+        })
+        .collect();
     groups
         .iter()
         .zip(ids)
-        .filter_map(|(g, id)| {
-            let id = id?;
-            let mut records: Vec<RecordId> = Vec::new();
-            for m in g {
-                if !records.contains(m.id) {
-                    records.push(m.id.clone());
-                }
-            }
-            Some(ClusterLine {
-                id,
-                members: g.iter().map(|m| m.key.to_string()).collect(),
-                records,
-            })
+        .zip(aliases)
+        .filter(|((g, _), _)| !g.is_empty())
+        .map(|((g, id), records)| ClusterLine {
+            id: id.expect("every non-empty group is given an id"),
+            members: g.iter().map(|m| m.key.to_string()).collect(),
+            records,
         })
         .collect()
 }
@@ -480,6 +547,108 @@ mod tests {
         );
         assert_eq!(m.group("x", "book", &shared), &shared);
         assert_eq!(m.resolve(&shared), &shared);
+    }
+
+    #[test]
+    fn a_group_whose_every_candidate_id_is_taken_still_gets_one_and_stays_in_the_set() {
+        // x:b's source-derived id was the remembered id of x:c's cluster; x:a and x:b share
+        // a DOI id and are told apart: x:b's record id and its source id are both taken.
+        let shared = RecordId::from_doi("10.1/shared");
+        let b_sourced = RecordId::from_source("x", "b");
+        let c = rid("c");
+        let prev = Merges::new(vec![ClusterLine {
+            id: b_sourced.clone(),
+            members: vec!["x:c".into()],
+            records: vec![c.clone()],
+        }]);
+        let out = assign_ids(
+            &[
+                vec![member("x:c", &c, 3)],
+                vec![member("x:a", &shared, 1)],
+                vec![member("x:b", &shared, 2)],
+            ],
+            &prev,
+        );
+        assert_eq!(out.len(), 3, "one cluster per group: {out:?}");
+        assert_eq!(out[0].id, b_sourced);
+        assert_eq!(out[1].id, shared);
+        assert_eq!(out[2].members, ["x:b"]);
+        assert_eq!(out[2].id, RecordId::from_source("x", "b#1"));
+        let ids: HashSet<&RecordId> = out.iter().map(|c| &c.id).collect();
+        assert_eq!(ids.len(), 3, "ids are unique");
+        // Stable: the next run keeps every id.
+        let again = assign_ids(
+            &[
+                vec![member("x:c", &c, 3)],
+                vec![member("x:a", &shared, 1)],
+                vec![member("x:b", &shared, 2)],
+            ],
+            &Merges::new(out.clone()),
+        );
+        assert_eq!(again, out);
+    }
+
+    #[test]
+    fn a_cluster_merged_into_another_leaves_its_id_as_an_alias() {
+        // x:chapter shares the book's DOI id, so its cluster got a source-derived id.
+        let shared = RecordId::from_doi("10.1/book");
+        let e = rid("e");
+        let first = assign_ids(
+            &[
+                vec![member("x:book", &shared, 1)],
+                vec![member("x:chapter", &shared, 2)],
+                vec![member("x:e", &e, 0)],
+            ],
+            &Merges::default(),
+        );
+        let fallback = RecordId::from_source("x", "chapter");
+        assert_eq!(first[1].id, fallback);
+        // The chapter's cluster joins x:e's (older): the fallback id must still resolve.
+        let merged = assign_ids(
+            &[
+                vec![member("x:book", &shared, 1)],
+                vec![member("x:chapter", &shared, 2), member("x:e", &e, 0)],
+            ],
+            &Merges::new(first),
+        );
+        assert_eq!(merged[1].id, e);
+        assert_eq!(
+            merged[1].records,
+            [shared.clone(), e.clone(), fallback.clone()]
+        );
+        assert_eq!(
+            merged[0].records,
+            vec![shared.clone()],
+            "a kept id is no alias"
+        );
+        let m = Merges::new(merged);
+        assert_eq!(
+            m.resolve(&fallback),
+            &e,
+            "decisions on the old cluster follow"
+        );
+    }
+
+    #[test]
+    fn an_id_two_clusters_hold_is_followed_into_both_unless_decided_on_the_one_that_kept_it() {
+        let shared = RecordId::from_doi("10.1/book");
+        let m = Merges::new(assign_ids(
+            &[
+                vec![member("x:book", &shared, 1)],
+                vec![member("x:chapter", &shared, 2)],
+            ],
+            &Merges::default(),
+        ));
+        let chapter = RecordId::from_source("x", "chapter");
+        assert_eq!(m.follow(&shared, false), [shared.clone(), chapter.clone()]);
+        assert_eq!(m.follow(&shared, true), vec![shared.clone()]);
+        assert_eq!(m.follow(&chapter, false), vec![chapter.clone()]);
+        assert_eq!(m.covers(&shared), vec![shared.clone()]);
+        assert_eq!(m.covers(&chapter), vec![shared.clone()]);
+        let alone = rid("alone");
+        let m = Merges::new(assign_ids(&[vec![member("x:alone", &alone, 1)]], &m));
+        assert_eq!(m.follow(&alone, false), vec![alone.clone()]);
+        assert!(m.covers(&alone).is_empty());
     }
 
     #[test]

@@ -365,6 +365,11 @@ fn the_review_queue_answered_through_a_file_merges_on_y_keeps_apart_on_n() {
         .unwrap();
     assert_eq!(pair_line, "scopus:s3 wos:w3 ?");
     let (json, _) = ws.json(&["dedup", "--list-uncertain"]);
+    assert_eq!(
+        (&json["input"], &json["unique"], &json["duplicates"]),
+        (&7.into(), &5.into(), &2.into()),
+        "the contract's summary keys: {json}"
+    );
     assert_eq!(json["uncertain"][0]["a"]["key"], "scopus:s3");
     assert_eq!(
         json["uncertain"][0]["b"]["title"],
@@ -444,7 +449,7 @@ fn the_review_queue_answered_through_a_file_merges_on_y_keeps_apart_on_n() {
 }
 
 #[test]
-fn a_bad_answers_file_exits_2_naming_file_and_line_and_stores_nothing() {
+fn a_bad_answers_line_exits_2_naming_file_and_line_an_unreadable_file_1_storing_nothing() {
     let ws = both();
     dedup(&ws, &[]);
     for (content, says) in [
@@ -471,10 +476,21 @@ fn a_bad_answers_file_exits_2_naming_file_and_line_and_stores_nothing() {
             "nothing stored"
         );
     }
+    // A file that cannot be read is a runtime (file) error: exit 1.
     let out = ws.run(&["dedup", "--answers", "missing.txt"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("cannot read missing.txt"),
+        "{}",
+        stderr(&out)
+    );
+    // So is one that exists but cannot be read as a file (tests run as root, which reads
+    // any file whatever its permissions: a directory stands in for an unreadable file).
+    std::fs::create_dir(ws.root.join("adir")).unwrap();
+    let out = ws.run(&["dedup", "--answers", "adir"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read adir"),
         "{}",
         stderr(&out)
     );
@@ -706,4 +722,142 @@ fn kill_9_at_any_moment_then_rerun_gives_the_uninterrupted_result() {
         sorted_lines(&links)
     );
     assert_eq!(dedup_file(&ws, "clusters.jsonl"), clusters);
+}
+
+#[test]
+fn a_decision_on_a_record_with_a_fallback_id_follows_when_it_merges_into_another() {
+    let ws = both();
+    // s1 and w1 share a DOI; told apart, w1 (stored later) gets an id of its own.
+    ws.write("split.txt", "scopus:s1 wos:w1 n\n");
+    dedup(&ws, &["--answers", "split.txt"]);
+    let records = exported(&ws);
+    let w1 = with_member(&records, "wos:w1")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(w1, id_of(&ws, "wos", "w1"), "a fallback id");
+    ws.ok(&[
+        "decide",
+        &w1,
+        "exclude",
+        "--reason",
+        "1",
+        "--reviewer",
+        "bob",
+    ]);
+    // w1 joins s4's record by an answer: bob's decision follows into the merged record.
+    ws.write("merge.txt", "wos:w1 scopus:s4 y\n");
+    dedup(&ws, &["--answers", "merge.txt"]);
+    let records = exported(&ws);
+    let merged = with_member(&records, "wos:w1");
+    let mut keys: Vec<&str> = merged["source_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["scopus:s4", "wos:w1"]);
+    assert_eq!(merged["id"], id_of(&ws, "scopus", "s4"));
+    assert_eq!(merged["decision"], "exclude", "the decision follows");
+    let out = ws.ok(&["decide", &w1, "include", "--reviewer", "bob"]);
+    assert!(
+        stderr(&out).contains(&format!("{w1} is merged into")),
+        "the old id still names it: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_decision_on_a_shared_doi_id_is_a_conflict_on_both_halves_when_dedup_splits_them() {
+    let ws = both();
+    let doi_id = id_of(&ws, "scopus", "s1");
+    assert_eq!(doi_id, id_of(&ws, "wos", "w1"), "one DOI, one id");
+    ws.ok(&["decide", &doi_id, "include", "--reviewer", "ann"]);
+    ws.write("split.txt", "scopus:s1 wos:w1 n\n");
+    let json = dedup(&ws, &["--answers", "split.txt"]);
+    let records = exported(&ws);
+    let (s1, w1) = (
+        with_member(&records, "scopus:s1"),
+        with_member(&records, "wos:w1"),
+    );
+    let conflicts = json["merge_conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 2, "{json}");
+    let on: Vec<&Value> = conflicts.iter().map(|c| &c["id"]).collect();
+    assert!(on.contains(&&s1["id"]) && on.contains(&&w1["id"]), "{json}");
+    for c in conflicts {
+        assert_eq!(
+            (&c["split"], &c["decisions"][&doi_id]),
+            (&true.into(), &"include".into())
+        );
+    }
+    let none = serde_json::json!([]);
+    assert_eq!(
+        (&s1["screening"], &w1["screening"]),
+        (&none, &none),
+        "neither half silently keeps it"
+    );
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(
+        status["dedup"]["merge_conflicts"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(status["screening"]["title-abstract"]["conflict"], 2);
+    assert!(
+        stdout(&ws.ok(&["dedup"])).contains("before dedup told that id's records apart"),
+        "text"
+    );
+
+    // Deciding on each half again settles it there, and only there.
+    let w1_id = w1["id"].as_str().unwrap().to_string();
+    let out = ws.ok(&["decide", &doi_id, "include", "--reviewer", "ann"]);
+    assert!(
+        stderr(&out).contains(&format!("the others are now {w1_id}")),
+        "the reviewer is told which record the shared id now names: {}",
+        stderr(&out)
+    );
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(
+        status["dedup"]["merge_conflicts"].as_array().unwrap().len(),
+        1
+    );
+    ws.ok(&[
+        "decide",
+        &w1_id,
+        "exclude",
+        "--reason",
+        "1",
+        "--reviewer",
+        "ann",
+    ]);
+    let (status, _) = ws.json(&["status"]);
+    assert!(
+        status["dedup"]["merge_conflicts"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{status}"
+    );
+    let records = exported(&ws);
+    assert_eq!(
+        with_member(&records, "scopus:s1")["screening"][0]["decision"],
+        "include"
+    );
+    assert_eq!(with_member(&records, "wos:w1")["decision"], "exclude");
+}
+
+#[test]
+fn dedup_with_answers_reads_the_stored_clusters_once() {
+    let ws = both();
+    dedup(&ws, &[]);
+    tear(&ws.root.join("corpus/dedup/clusters.jsonl"), 10);
+    ws.write("pairs.txt", "scopus:s3 wos:w3 ?\n");
+    let (_, out) = ws.json(&["dedup", "--answers", "pairs.txt"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("clusters.jsonl").count(),
+        1,
+        "one warning for one read: {err}"
+    );
 }

@@ -7,7 +7,13 @@
 //! appended to the stored ones, and clustering runs over every stored link and answer in the
 //! records' canonical order (the order `corpus/records/` holds them). A full run compares
 //! every pair instead and rewrites `links.jsonl`; both end with the same links, hence the
-//! same clusters, and ids are kept by [`assign_ids`] either way.
+//! same clusters, and ids are kept by [`assign_ids`] either way. This rests on stored source
+//! records never changing (harvest and import skip source ids already stored): a record
+//! already clustered is never compared again.
+//!
+//! Library code that sequences three modules ([`crate::dedup`], [`crate::store::dedup`],
+//! [`crate::review`]) for `cli/dedup.rs`, which stays glue: it never prints, it reports
+//! through the returned [`DedupRun`] and the `step` callback.
 
 use crate::dedup::{self, Answer, Clustering, Link, Options, Rule, Verdict};
 use crate::model::{Record, RecordId};
@@ -126,18 +132,48 @@ fn permute<T>(v: &mut [T], order: &[usize]) {
     }
 }
 
-/// Runs dedup over `records` (every stored source record, canonical order) and stores the
-/// outcome. `step` is told what is being done, for a progress line.
+/// What `corpus/dedup/` holds before a run: read once, by [`Stored::load`], for resolving an
+/// answers file and for the run itself.
+#[derive(Debug)]
+pub struct Stored {
+    /// The clusters of the previous run.
+    pub previous: Merges,
+    /// Every stored link.
+    pub links: Vec<StoredLink>,
+    /// Problems found reading them.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Stored {
+    /// Reads `clusters.jsonl` and `links.jsonl`.
+    pub fn load(corpus: &Path) -> Result<Self, StoreError> {
+        let (previous, mut diagnostics) = Merges::load(corpus)?;
+        let (links, d) = store::read_links(corpus)?;
+        diagnostics.extend(d);
+        Ok(Stored {
+            previous,
+            links,
+            diagnostics,
+        })
+    }
+}
+
+/// Runs dedup over `records` (every stored source record, canonical order) and what
+/// `corpus/dedup/` held (`stored`, read just before), and stores the outcome. `step` is told
+/// what is being done, for a progress line.
 pub fn run(
     corpus: &Path,
     records: Vec<Record>,
+    stored: Stored,
     full: bool,
     options: &Options,
     mut step: impl FnMut(&str),
 ) -> Result<DedupRun, StoreError> {
-    let mut diagnostics = Vec::new();
-    let (previous, d) = Merges::load(corpus)?;
-    diagnostics.extend(d);
+    let Stored {
+        previous,
+        links: stored_links,
+        mut diagnostics,
+    } = stored;
     // Merged records without a single stored link: links.jsonl was removed. Comparing only
     // new records would silently undo every merge, so compare everything.
     let recovered = !full
@@ -197,9 +233,7 @@ pub fn run(
     if full {
         let mut stored: Vec<StoredLink> = found.iter().map(|l| to_stored(l, &keys)).collect();
         stored.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
-        let (before, d) = store::read_links(corpus)?;
-        diagnostics.extend(d);
-        let known: HashSet<(&str, &str)> = before
+        let known: HashSet<(&str, &str)> = stored_links
             .iter()
             .map(|l| (l.a.as_str(), l.b.as_str()))
             .collect();
@@ -210,9 +244,7 @@ pub fn run(
         store::write_links(corpus, &stored)?;
         links = found;
     } else {
-        let (stored, d) = store::read_links(corpus)?;
-        diagnostics.extend(d);
-        let known: HashSet<(&str, &str)> = stored
+        let known: HashSet<(&str, &str)> = stored_links
             .iter()
             .map(|l| (l.a.as_str(), l.b.as_str()))
             .collect();
@@ -224,7 +256,7 @@ pub fn run(
         fresh.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
         new_links = fresh.len();
         diagnostics.extend(store::append_links(corpus, &fresh)?);
-        links = stored
+        links = stored_links
             .iter()
             .filter_map(|l| from_stored(l, &index))
             .collect();
@@ -399,7 +431,7 @@ impl DedupRun {
         out
     }
 
-    /// The uncertain pairs as JSON.
+    /// The uncertain pairs as a JSON array.
     pub fn listing_json(&self) -> serde_json::Value {
         let rec = |i: usize| {
             let r = &self.records[i];
@@ -412,7 +444,7 @@ impl DedupRun {
             .iter()
             .map(|l| serde_json::json!({"a": rec(l.a), "b": rec(l.b), "rule": l.rule.as_str(), "scores": l.scores}))
             .collect();
-        serde_json::json!({ "uncertain": pairs })
+        serde_json::Value::Array(pairs)
     }
 }
 
@@ -494,7 +526,8 @@ pub fn resolve_answers(
         if a.iter().any(|i| b.contains(i)) {
             return Err(err(format!(
                 "{} and {} are one merged record already; name its source records (SOURCE:SOURCE_ID) to tell them apart",
-                line.a, line.b
+                crate::text::for_terminal(&line.a),
+                crate::text::for_terminal(&line.b)
             )));
         }
         let shown = a
@@ -564,6 +597,17 @@ mod tests {
             answers::parse(path, &format!("{} {} n\n", records[1].id, records[0].id)).unwrap();
         let e = resolve_answers(path, &lines, &records, &merges, &[]).unwrap_err();
         assert_eq!(e.line, 1);
+        // Names are shown sanitised (a hostile source id holds terminal escapes).
+        let hostile = vec![record("x", "1\u{1b}[2J", None), record("y", "2", None)];
+        let merges = Merges::new(vec![ClusterLine {
+            id: hostile[1].id.clone(),
+            members: vec!["x:1\u{1b}[2J".into(), "y:2".into()],
+            records: vec![hostile[0].id.clone(), hostile[1].id.clone()],
+        }]);
+        let lines = answers::parse(path, &format!("x:1\u{1b}[2J {} n\n", hostile[1].id)).unwrap();
+        let e = resolve_answers(path, &lines, &hostile, &merges, &[]).unwrap_err();
+        assert!(e.message.contains("one merged record"), "{e}");
+        assert!(!e.message.contains('\u{1b}'), "{e:?}");
     }
 
     #[test]
