@@ -11,7 +11,8 @@
 //!
 //! `cargo bench --bench index` (or `-- 100000` for other sizes; `-- 100000 --search-only`
 //! reruns the queries on the last index built). Writer: 2 threads, 1 GiB heap. The same
-//! records are written to `target/bench-index/records-N.jsonl` for `python3 benches/fts5.py target/bench-index/records-N.jsonl benches/queries.txt`.
+//! records are written to `target/bench-index/records-N.jsonl` for
+//! `python3 benches/fts5.py target/bench-index/records-N.jsonl benches/queries.txt`.
 //!
 //! Measured 2026-12-01 on the 2-core development VM while ~6 other agents were building
 //! (load average 4–9, so litscope and FTS5 each had well under the two cores), release
