@@ -24,7 +24,7 @@
 //! | | 100,000 records | 1,000,000 records |
 //! |---|---|---|
 //! | litscope, index from memory (2 threads) | A 10.6 s, B 10.9 s, C 5.4 s; D 9.5 s wall / 9.6 s CPU at load 9 (target 6 s: met only with both cores free) | A 110 s, B 136 s, C 89 s; D 60.5 s wall / 92.5 s CPU (load 4.6–7.6), 92.6 s / 95.7 s CPU (load 5.7–9.3); target 60 s: **not shown**; 1.9 GB |
-//! | litscope, search median / p99 (20 queries × 30, warm, top 20 highlighted) | A 0.40 / 8.5 ms, B 0.37 / 8.8 ms, C 0.37 / 8.9 ms, D 0.42 / 5.3 ms | A 4.8 / 33.7, B 3.7 / 25.6, C 2.3 / 26.4 ms; D on the same index at load 5, alternating with C's binary: **1.43 / 10.2 and 1.89 / 8.5 ms** (C 1.97 / 12.4 and 2.07 / 14.4 ms); D right after a build at load 7–9: 1.95 / 15.5 and 2.34 / 40.5 ms (CPU median 1.65–1.90 ms) |
+//! | litscope, search median / p99 (20 queries × 30, warm, top 20 highlighted) | A 0.40 / 8.5 ms, B 0.37 / 8.8 ms, C 0.37 / 8.9 ms, D 0.42 / 5.3 ms | A 4.8 / 33.7, B 3.7 / 25.6, C 2.3 / 26.4 ms; D on the same index at load 5, four runs alternating with C's binary: **median 1.41–1.89 ms, p99 8.5–13.6 ms** (C: 1.97–2.15 / 12.0–15.8 ms); D right after a build at load 7–9: 1.95 / 15.5 and 2.34 / 40.5 ms (CPU median 1.65–1.90 ms) |
 //! | litscope, first (cold) run of each query, median / max | D 1.1 / 5.0 ms | D 3.9 / 14.9 ms and 5.4 / 26.2 ms |
 //! | `litscope index` end to end (corpus/ read, merged, screened) | A 9.1 s, B 17.0 s, C 13.3 s, D 7.2–8.9 s; unchanged re-run 0.8–2.3 s | |
 //! | SQLite FTS5 (`benches/fts5.py`, `--runs 30`), index | 14.1 s | 125 s |
@@ -33,7 +33,7 @@
 //! litscope is faster than FTS5 at indexing and querying at both sizes (and does more per
 //! word: two stemmers and folding). Against the 1M targets: the search median is under
 //! 2 ms when the machine is not saturated (not at load 9), the p99 under 10 ms in one run of
-//! four, and indexing needs about 93 s of CPU, so under 60 s only with both cores to itself
+//! six, and indexing needs about 93 s of CPU, so under 60 s only with both cores to itself
 //! (measured 60.5 s at best). Indexing time is spent in tantivy's term hash table (about
 //! 30%, two or three terms a word: the word and its stems), page zeroing of the writer heap
 //! (9%), the analyzer's cache (8%) and lz4 of the stored documents (4%). The slowest
