@@ -224,8 +224,21 @@ impl Index {
         Ok(this)
     }
 
-    fn wrap(dir: &Path, index: tantivy::Index, fields: Fields) -> Result<Index, IndexError> {
+    fn wrap(dir: &Path, mut index: tantivy::Index, fields: Fields) -> Result<Index, IndexError> {
         analyzer::register(&index);
+        // A query runs on its segments in parallel, one thread per core (up to 4): a bulk
+        // build leaves several segments, and a query's latency is then that of its largest
+        // segment rather than the sum. Results do not depend on it (the collectors merge the
+        // segments' results in segment order).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if threads > 1 {
+            index
+                .set_multithread_executor(threads)
+                .map_err(|source| IndexError::Tantivy {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
