@@ -128,7 +128,7 @@ fn is_er_line(line: &[u8]) -> bool {
 }
 
 /// Reads one export file from disk, calling `on_record` per record built (in file order);
-/// `file` names it in errors. Streams the formats [`cut`] knows, else reads it whole.
+/// `file` names it in errors. Streams the formats it can cut into records (RIS), else reads it whole.
 pub fn read_path(
     file: &str,
     path: &Path,
