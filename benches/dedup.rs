@@ -61,6 +61,7 @@
 //! authors, venue, volume and year, one without pages) — a duplicate by any reading, an
 //! artefact of the synthesis.
 
+use litscope::dedup::keys::RecordKeys;
 use litscope::dedup::{self, Clustering, Options};
 
 // The allocator of the litscope binary, so that the figures are the CLI's.
@@ -306,6 +307,7 @@ fn print_errors(
         }
     }
     let mut seen = std::collections::HashSet::new();
+    let mut causes: std::collections::BTreeMap<String, usize> = Default::default();
     for &i in missed {
         let g = truth_of[records[i].source_id()];
         if !seen.insert(g) {
@@ -327,13 +329,36 @@ fn print_errors(
             eprintln!("{}", group_line(j));
         }
         // Verdicts are functions of the pair alone: comparing the group by itself shows them.
-        for l in dedup::find_links(&members, 0, &Options::default()) {
+        let links = dedup::find_links(&members, 0, &Options::default());
+        for l in &links {
             eprintln!(
                 "  pair {}-{} {:?} {:?} {:?}",
                 l.a, l.b, l.verdict, l.rule, l.scores
             );
         }
+        // Why each pair across two of our clusters stayed apart.
+        let keys: Vec<RecordKeys> = members.iter().map(RecordKeys::of).collect();
+        let candidates = dedup::block::candidate_pairs(&keys, 0);
+        let cluster_of: Vec<Option<usize>> = groups[g]
+            .iter()
+            .map(|id| assignment[records.iter().position(|r| r.source_id() == id).unwrap()])
+            .collect();
+        for b in 1..members.len() {
+            for a in 0..b {
+                if cluster_of[a].is_some() && cluster_of[a] == cluster_of[b] {
+                    continue;
+                }
+                let cause = match links.iter().find(|l| (l.a, l.b) == (a, b)) {
+                    Some(l) => format!("{} {}", l.verdict.as_str(), l.rule.as_str()),
+                    None if candidates.contains(&(a as u32, b as u32)) => "no link".into(),
+                    None => "never a candidate".into(),
+                };
+                eprintln!("  apart {a}-{b}: {cause}");
+                *causes.entry(cause).or_default() += 1;
+            }
+        }
     }
+    eprintln!("{set} pairs kept apart inside missed groups, by cause: {causes:?}");
     for l in &c.uncertain {
         eprintln!("{set} UNCERTAIN {:?} {:?}", l.rule, l.scores);
         eprintln!("{}", group_line(l.a));

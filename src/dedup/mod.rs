@@ -160,6 +160,9 @@ rules! {
     TitleAuthors = "title_authors",
     /// Title in one language matches the other record's translated title.
     TranslatedTitle = "translated_title",
+    /// Titles worded differently (translated, a subtitle dropped), but the same venue, volume,
+    /// issue, whole page range, year and authors: one printed item.
+    SameLocation = "same_location",
     /// Similar but not conclusive: for a reviewer.
     Similar = "similar",
     /// Veto: the two carry different DOIs.
