@@ -18,22 +18,24 @@
 //!
 //! # Measured (2-core machine shared with ~6 other builds, load average 6–7; mimalloc)
 //!
-//! `cargo bench --bench dedup`, 2026-12-01 (times vary ±50 % with the machine's load):
+//! `cargo bench --bench dedup -- accuracy` and `-- scale 100000`, 2026-12-01, after the
+//! `same_location` rule and venue acronyms (times vary ±50 % with the machine's load; the
+//! 10k, 80k and 1M rows are of the run before those two changes and were not repeated):
 //!
 //! ```text
 //! set                  records     TP   FP     TN    FN    sens    spec    prec      F1 uncert     time
-//! cardiac                 8948   3488    0   5416    44  0.9875  1.0000  1.0000  0.9937     24     89ms
-//! diabetes                1845   1257    0    584     4  0.9968  1.0000  1.0000  0.9984      0     18ms
-//! digital_work            7159    358    0   6790    11  0.9702  1.0000  1.0000  0.9849      6     58ms
-//! cytology_screening      1856    762    0   1084    10  0.9870  1.0000  1.0000  0.9935      2     18ms
-//! haematology             1415    113    0   1280    22  0.8370  1.0000  1.0000  0.9113      9     15ms
-//! stroke                  1292    309    0    978     5  0.9841  1.0000  1.0000  0.9920      1      8ms
+//! cardiac                 8948   3493    0   5416    39  0.9890  1.0000  1.0000  0.9944     24    155ms
+//! diabetes                1845   1257    0    584     4  0.9968  1.0000  1.0000  0.9984      0     32ms
+//! digital_work            7159    363    0   6790     6  0.9837  1.0000  1.0000  0.9918      4     59ms
+//! cytology_screening      1856    763    0   1084     9  0.9883  1.0000  1.0000  0.9941      1     18ms
+//! haematology             1415    114    0   1280    21  0.8444  1.0000  1.0000  0.9157     11     15ms
+//! stroke                  1292    310    0    978     4  0.9873  1.0000  1.0000  0.9936      1      9ms
 //!
 //!   records     links   links_t   total_t input_MiB  peak_MiB    FP across    sens  uncert
-//!     10001      8143     0.07s     0.08s       180       180     0      0  0.9911      23
-//!     80000     60751     0.78s     0.84s       354       358     1      1  0.9768     344
-//!    100000     77123     0.99s     1.07s       408       474     1      1  0.9734     504
-//!   1000000    891327    14.10s    15.22s      2747      3881     2      1  0.9687    5557
+//!     10001      8143     0.07s     0.08s       180       180     0      0  0.9911      23   (before)
+//!     80000     60751     0.78s     0.84s       354       358     1      1  0.9768     344   (before)
+//!    100000     78178     1.21s     1.36s       409       447     1      1  0.9881     277
+//!   1000000    891327    14.10s    15.22s      2747      3881     2      1  0.9687    5557   (before)
 //! ```
 //!
 //! `links_t` is `find_links`, `total_t` adds `cluster`; `input_MiB` is the resident memory
@@ -45,22 +47,39 @@
 //! Uncertain pairs grow with the copies: each copy repeats its base record's uncertain pairs
 //! (the 42 of the six sets), so the synthetic queue says little about a real one.
 //!
-//! Where the accuracy falls short of 0.99, the missed duplicates are (`DEDUP_ERRORS=1`):
-//! pairs with different DOIs (a work registered twice; never merged automatically, queued
-//! when everything else is identical), different page ranges (conference abstracts and the
-//! article, a supplement's reprint), errata and their article, titles that differ in a
-//! number (`F2t` lost in one export), venues named past recognition, and a few label
-//! decisions the vetoes forbid (an erratum, a reply, an abstract with other pages labelled a
-//! duplicate). Haematology is mostly the page-range case: of the compared pairs inside its
-//! missed groups, 20 are kept apart by different page ranges (e.g. `v25 n9 p1875` and
-//! `v25 n12 p2539-2542`: a meeting abstract and the article, labelled one record), 8 are
-//! uncertain (conference venues named differently), 1 is an erratum.
+//! Where the accuracy falls short of 0.99 (`DEDUP_ERRORS=1` lists every missed group and,
+//! per pair of records kept apart inside it, the cause: the link's verdict and rule, `no
+//! link` when compared and plainly different, `never a candidate` when blocking never paired
+//! them). Pairs kept apart inside missed groups, by cause, in the run above:
+//!
+//! ```text
+//! set           different_doi  different_pages  notice  abstract_vs_article  uncertain_similar  no_link  never_candidate
+//!               (dist/queued)
+//! cardiac          10 / 22           11             0            1                   0              4          2
+//! diabetes          6 /  2           17             0            0                   0              0          0
+//! digital_work      2 /  0            0             0            0                   2              1          2
+//! cytology          0 /  0            7             0            0                   1              4          0
+//! haematology       0 /  0           20             1            0                   8              5          4
+//! stroke            0 /  0            1             0            1                   1              1          0
+//! ```
+//!
+//! Pairs, not records: a group of n records kept in k pieces counts k − 1 FN but more pairs.
+//! The kinds: a work registered under two DOIs (never merged automatically; queued when
+//! everything else is identical); different page ranges — a meeting abstract and the article
+//! in one journal volume (`v25 n9 p1875` and `v25 n12 p2539-2542`), an erratum or a reply on
+//! its own page, one abstract printed in two journals — which the issue's page-range and
+//! Rathbone vetoes keep apart whatever the labels say; errata; trial registrations of an
+//! adult and an adolescent trial labelled one record; group authors against a person
+//! (`ASCUS-LSIL Triage Study` and `Solomon, D`); venues named past recognition (`Jinko Chino
+//! Gakkai Ronbunshi` and its English name); first authors spelled differently so that no
+//! blocking key is shared (`Il Cheong, H.` and `Cheong, H. I.`).
 //!
 //! The two synthetic false merges at 1M: the `across` one, and a copy whose three replaced
 //! title words happened to be the same words with a colon (title similarity 0.95, same
 //! authors, venue, volume and year, one without pages) — a duplicate by any reading, an
 //! artefact of the synthesis.
 
+use litscope::dedup::keys::RecordKeys;
 use litscope::dedup::{self, Clustering, Options};
 
 // The allocator of the litscope binary, so that the figures are the CLI's.
@@ -306,6 +325,7 @@ fn print_errors(
         }
     }
     let mut seen = std::collections::HashSet::new();
+    let mut causes: std::collections::BTreeMap<String, usize> = Default::default();
     for &i in missed {
         let g = truth_of[records[i].source_id()];
         if !seen.insert(g) {
@@ -327,13 +347,36 @@ fn print_errors(
             eprintln!("{}", group_line(j));
         }
         // Verdicts are functions of the pair alone: comparing the group by itself shows them.
-        for l in dedup::find_links(&members, 0, &Options::default()) {
+        let links = dedup::find_links(&members, 0, &Options::default());
+        for l in &links {
             eprintln!(
                 "  pair {}-{} {:?} {:?} {:?}",
                 l.a, l.b, l.verdict, l.rule, l.scores
             );
         }
+        // Why each pair across two of our clusters stayed apart.
+        let keys: Vec<RecordKeys> = members.iter().map(RecordKeys::of).collect();
+        let candidates = dedup::block::candidate_pairs(&keys, 0);
+        let cluster_of: Vec<Option<usize>> = groups[g]
+            .iter()
+            .map(|id| assignment[records.iter().position(|r| r.source_id() == id).unwrap()])
+            .collect();
+        for b in 1..members.len() {
+            for a in 0..b {
+                if cluster_of[a].is_some() && cluster_of[a] == cluster_of[b] {
+                    continue;
+                }
+                let cause = match links.iter().find(|l| (l.a, l.b) == (a, b)) {
+                    Some(l) => format!("{} {}", l.verdict.as_str(), l.rule.as_str()),
+                    None if candidates.contains(&(a as u32, b as u32)) => "no link".into(),
+                    None => "never a candidate".into(),
+                };
+                eprintln!("  apart {a}-{b}: {cause}");
+                *causes.entry(cause).or_default() += 1;
+            }
+        }
     }
+    eprintln!("{set} pairs kept apart inside missed groups, by cause: {causes:?}");
     for l in &c.uncertain {
         eprintln!("{set} UNCERTAIN {:?} {:?}", l.rule, l.scores);
         eprintln!("{}", group_line(l.a));

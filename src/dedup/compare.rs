@@ -11,17 +11,21 @@
 //!    DOIs (PMIDs, Cristin ids): never merged automatically; with everything else identical
 //!    and one registrant (a work registered twice) the pair is uncertain — a reviewer may
 //!    merge it — otherwise, when the titles are similar, distinct.
-//! 3. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes (distinct): notice vs
+//! 3. Titles less than near-identical (or missing) but the same venue, volume, issue, page
+//!    range of at most [`MAX_SPAN`] pages, year and most authors: one printed item (a
+//!    translated or reworded title), duplicate unless a veto applies; uncertain when a
+//!    record has no real title (missing, `#NAME?`).
+//! 4. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes (distinct): notice vs
 //!    article (erratum, comment, reply, retraction, protocol), conference abstract vs article
 //!    in another venue, different first pages or article numbers (unless the last pages
 //!    agree: a typo), a number in the title replaced by another (`Part 1`, `Part 2`).
-//! 4. Different volume or issue without the same first page, or author lists with little in
+//! 5. Different volume or issue without the same first page, or author lists with little in
 //!    common: not a pair.
-//! 5. Duplicate when the title is near-identical, the authors agree and the issue is not
+//! 6. Duplicate when the title is near-identical, the authors agree and the issue is not
 //!    different, and: the first page agrees (and the venue, or else volume and most
 //!    authors); or, without pages, the venue, volume and most authors agree; or the same long
 //!    title, year, publication type and most authors (venues named past recognition).
-//! 6. Anything else with a title similarity of 0.85 and agreeing authors: uncertain.
+//! 7. Anything else with a title similarity of 0.85 and agreeing authors: uncertain.
 
 use super::keys::{Notice, RecordKeys};
 use super::{Link, Options, Rule, Scores, Verdict};
@@ -141,6 +145,22 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
             _ => {}
         }
     }
+    // A title worded differently (another language, a subtitle lost) in the very place the
+    // other record was printed. Titles at least near-identical take the usual rules below.
+    if title.is_none_or(|t| t < NEAR_IDENTICAL) && same_location(x, y, &scores) {
+        if let Some(veto) = veto(x, y, &scores) {
+            return verdict(Verdict::Distinct, veto);
+        }
+        // Without a title on both sides (none, or a spreadsheet's `#NAME?`) the place is
+        // all there is: a reviewer looks.
+        let titled = |k: &RecordKeys| k.title.len() >= MIN_TITLE || !k.other_titles.is_empty();
+        let v = if titled(x) && titled(y) {
+            Verdict::Duplicate
+        } else {
+            Verdict::Uncertain
+        };
+        return verdict(v, Rule::SameLocation);
+    }
     let t = title?;
     if t < SIMILAR {
         return None;
@@ -203,6 +223,33 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
         return verdict(Verdict::Uncertain, Rule::Similar);
     }
     None
+}
+
+/// Shortest compacted title [`same_location`] merges on; shorter ones are queued.
+const MIN_TITLE: usize = 20;
+
+/// Longest page range one work spans; a longer range is a supplement's or a book's, which
+/// many abstracts or chapters share.
+const MAX_SPAN: u32 = 60;
+
+/// Both printed in one place: the same venue, volume, issue (unless one lacks it), first and
+/// last page of a range of a few pages (several letters share one page), the same year, and
+/// most authors. Two different works cannot occupy the same pages of one issue.
+fn same_location(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
+    let span = |k: &RecordKeys| {
+        let first: u32 = k.first_page.as_deref()?.parse().ok()?;
+        let last: u32 = k.last_page.as_deref()?.parse().ok()?;
+        (last > first && last - first <= MAX_SPAN).then_some(())
+    };
+    scores.pages == Some(true)
+        && x.last_page == y.last_page
+        && span(x).is_some()
+        && scores.venue.is_some_and(|v| v >= 0.75)
+        && x.volume.is_some()
+        && x.volume == y.volume
+        && agree(&x.issue, &y.issue)
+        && scores.year_gap == Some(0)
+        && scores.authors.is_some_and(|a| a >= 0.7)
 }
 
 /// Venues that share nothing at all, not even an abbreviation, while both are journals.
@@ -344,7 +391,8 @@ fn author_similarity(a: &[String], b: &[String]) -> Option<f32> {
     Some(common as f32 / short.len() as f32)
 }
 
-/// Venue similarity: 1 for a shared ISSN or the same words; abbreviations match word by word
+/// Venue similarity: 1 for a shared ISSN or the same words; 0.8 for a name and its acronym
+/// (`ICIS`); abbreviations match word by word
 /// as prefixes in order (`J Mol Cell Cardiol` = `Journal of Molecular and Cellular
 /// Cardiology`); unmatched words lower the score. `None` when either has no venue.
 fn venue_similarity(x: &RecordKeys, y: &RecordKeys) -> Option<f32> {
@@ -357,6 +405,13 @@ fn venue_similarity(x: &RecordKeys, y: &RecordKeys) -> Option<f32> {
     }
     if a == b {
         return Some(1.0);
+    }
+    // A conference by its acronym (`ICIS`), the other by its name.
+    let acronym_of = |w: &[String], k: &RecordKeys| {
+        w.len() == 1 && w[0].len() >= 3 && k.venue_acronym.as_deref() == Some(w[0].as_str())
+    };
+    if acronym_of(a, y) || acronym_of(b, x) {
+        return Some(0.8);
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let mut j = 0;
@@ -499,6 +554,108 @@ mod tests {
             verdict(&a, &c),
             Some((Verdict::Distinct, Rule::DifferentDoi))
         );
+    }
+
+    #[test]
+    fn a_translated_title_in_the_same_place_is_the_same_item() {
+        // MEDLINE gives the English translation, the publisher's record the German original.
+        let mut a = rec(
+            "1",
+            "Myocardial protection by preconditioning. Experimental and clinical significance",
+            Some(1996),
+            None,
+        );
+        let mut b = rec(
+            "2",
+            "Myokardprotektion durch Präkonditionierung: experimentelle und klinische Bedeutung",
+            Some(1996),
+            None,
+        );
+        for r in [&mut a, &mut b] {
+            r.issue = Some("2".into());
+        }
+        a.venue = Some("Z Kardiol".into());
+        b.venue = Some("Zeitschrift für Kardiologie".into());
+        b.pages = Some("1123-9".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Duplicate, Rule::SameLocation))
+        );
+        // Another issue of the volume, another year, other authors: not the same place.
+        let mut other = b.clone();
+        other.issue = Some("3".into());
+        assert_ne!(verdict(&a, &other).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut other = b.clone();
+        other.year = Some(1997);
+        assert_ne!(verdict(&a, &other).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut other = b.clone();
+        other.authors.truncate(1);
+        other.authors[0].family = Some("Schaper".into());
+        assert_ne!(verdict(&a, &other).map(|v| v.0), Some(Verdict::Duplicate));
+        // A record without a real title (a spreadsheet's `#NAME?`) goes to a reviewer.
+        let mut other = b.clone();
+        other.title = Some("#NAME?".into());
+        assert_eq!(
+            verdict(&a, &other),
+            Some((Verdict::Uncertain, Rule::SameLocation))
+        );
+        // An erratum printed on the same pages stays a notice.
+        let mut other = b.clone();
+        other.title = Some("Erratum: Myokardprotektion durch Präkonditionierung".into());
+        assert_ne!(verdict(&a, &other).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn a_conference_named_by_its_acronym_is_the_same_venue() {
+        let mut a = rec(
+            "1",
+            "Call for Bids to Improve Matching Efficiency - Evidence from Online Labor Markets",
+            Some(2017),
+            None,
+        );
+        let mut b = rec(
+            "2",
+            "Call for Bids to Improve Matching Efficiency: Evidence from Online Labor Markets",
+            Some(2018),
+            None,
+        );
+        for r in [&mut a, &mut b] {
+            r.kind = Some("inproceedings".into());
+            r.volume = None;
+        }
+        a.venue = Some("International Conference on Information Systems".into());
+        b.venue = Some("ICIS : Transforming Society with Digital Innovation".into());
+        a.pages = Some("1--12".into());
+        b.pages = None;
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+        let c = compare(&keys(&a), &keys(&b), &Options::default()).unwrap();
+        assert_eq!(c.scores.venue, Some(0.8));
+        // Another conference's acronym is no match.
+        b.venue = Some("ECIS".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn a_shared_page_or_a_supplements_range_is_no_location() {
+        // A letter and the reply on one page; two abstracts given their supplement's range.
+        let mut a = rec(
+            "1",
+            "Atypical haemolytic uraemic syndrome after infection",
+            Some(2004),
+            None,
+        );
+        let mut b = rec(
+            "2",
+            "Reply to Yildiz and colleagues on a case of haemolysis",
+            Some(2004),
+            None,
+        );
+        a.pages = Some("945".into());
+        b.pages = Some("945-945".into());
+        assert_eq!(verdict(&a, &b), None);
+        a.pages = Some("S1-S300".into());
+        b.pages = Some("S1-S300".into());
+        assert_eq!(verdict(&a, &b), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! agree), other accents removed, punctuation to spaces. Pages are read in [`super::pages`],
 //! names and venues in [`super::names`]; DOIs lose prefixes, case and link tails.
 
-use super::names::{surnames, venue_words};
+use super::names::{surnames, venue_acronym, venue_words};
 use super::pages::pages;
 use crate::model::Record;
 use unicode_normalization::UnicodeNormalization;
@@ -36,6 +36,8 @@ pub struct RecordKeys {
     pub authors: Vec<String>,
     /// Folded venue words without stop words (see [`venue_words`]).
     pub venue: Vec<String>,
+    /// The venue's initials (see [`venue_acronym`]).
+    pub venue_acronym: Option<String>,
     /// ISSNs, upper case.
     pub issn: Vec<String>,
     /// The volume's leading number.
@@ -138,6 +140,7 @@ impl RecordKeys {
             year: r.year,
             authors: surnames(&r.authors),
             venue: r.venue.as_deref().map(venue_words).unwrap_or_default(),
+            venue_acronym: r.venue.as_deref().and_then(venue_acronym),
             issn: r.issn.iter().map(|i| i.to_ascii_uppercase()).collect(),
             volume: leading_number(volume_text),
             issue: leading_number(issue),

@@ -40,13 +40,29 @@ pub fn surnames(authors: &[crate::model::Author]) -> Vec<String> {
     out
 }
 
+/// Words a venue's name is read without.
+const STOP: &[&str] = &[
+    "and", "of", "the", "for", "in", "on", "de", "la", "des", "der", "und", "et", "fur", "a", "an",
+];
+
+/// The initials of a venue's words, stop words left out, when it has three words or more
+/// (`International Conference on Information Systems` → `icis`): what conferences are
+/// called by (`ICIS : Transforming Society with Digital Innovation`).
+pub fn venue_acronym(v: &str) -> Option<String> {
+    let v = clean_title(v);
+    let main = fold(v.find([':', '=']).map_or(v.as_str(), |i| &v[..i]));
+    let words: Vec<&str> = main
+        .split(' ')
+        .filter(|w| {
+            !w.is_empty() && !STOP.contains(w) && !w.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect();
+    (words.len() >= 3).then(|| words.iter().filter_map(|w| w.chars().next()).collect())
+}
+
 /// Words of a venue name, folded, without stop words and punctuation: `Obstetrics &
 /// Gynecology` = `Obstetrics and Gynecology`.
 pub fn venue_words(v: &str) -> Vec<String> {
-    const STOP: &[&str] = &[
-        "and", "of", "the", "for", "in", "on", "de", "la", "des", "der", "und", "et", "fur", "a",
-        "an",
-    ];
     let v = &clean_title(v);
     let folded = fold(v);
     // What follows a colon or " = " is a subtitle ("…Cancer : official journal of …"), and
@@ -67,6 +83,24 @@ pub fn venue_words(v: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acronyms_of_long_venue_names() {
+        let a = |v: &str| venue_acronym(v);
+        assert_eq!(
+            a("International Conference on Information Systems").as_deref(),
+            Some("icis")
+        );
+        assert_eq!(
+            a("Journal of the American Medical Association").as_deref(),
+            Some("jama")
+        );
+        assert_eq!(
+            a("Proceedings of the 2016 CHI Conference on Human Factors").as_deref(),
+            Some("pcchf")
+        );
+        assert_eq!(a("Pediatric Nephrology"), None);
+    }
 
     #[test]
     fn surnames_whatever_the_list_looks_like() {

@@ -47,7 +47,7 @@ fn run(records: &[Record]) -> Clustering {
 
 #[test]
 fn same_doi_merges_across_languages_and_spellings() {
-    let rs = [
+    let mut rs = [
         rec(
             "1",
             "Tildeling av helsetjenester i kommunene",
@@ -67,6 +67,8 @@ fn same_doi_merges_across_languages_and_spellings() {
             None,
         ),
     ];
+    // Another work of the same authors, in the same volume, on other pages.
+    rs[2].pages = Some("200-210".into());
     let c = run(&rs);
     assert_eq!(members(&c), vec![vec![0, 1]]);
     assert_eq!(c.clusters[0].links[0].rule, Rule::Doi);
