@@ -435,6 +435,33 @@ pub fn encode_item(s: &str) -> String {
     out
 }
 
+/// The first DOI written anywhere in `text` (`… doi:10.1000/x …`, a `doi.org` URL, a
+/// percent-encoded `10.4103%2F…` in a query string), normalised.
+pub fn doi_in(text: &str) -> Option<String> {
+    if let Some(d) = normalize_doi(text) {
+        return Some(d);
+    }
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("10.") {
+        let start = from + pos;
+        from = start + 3;
+        if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let end = text[start..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '&' | ',' | ']' | '}')
+            })
+            .map_or(text.len(), |e| start + e);
+        let candidate = text[start..end].trim_end_matches([')', '.', ';']);
+        if let Some(d) = normalize_doi(candidate) {
+            return Some(d);
+        }
+    }
+    None
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -478,6 +505,23 @@ pub fn normalize_orcid(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dois_are_found_in_free_text() {
+        assert_eq!(
+            doi_in("http://dx.doi.org/10.4236/ojf.2020.101008").as_deref(),
+            Some("10.4236/ojf.2020.101008")
+        );
+        assert_eq!(
+            doi_in("x&rft_id=info:doi/10.4103%2F2303-9027.138783&y=1").as_deref(),
+            Some("10.4103/2303-9027.138783")
+        );
+        assert_eq!(
+            doi_in("doi: 10.1000/abc. Epub").as_deref(),
+            Some("10.1000/abc")
+        );
+        assert_eq!(doi_in("S0048-9697(17)31003-1 [pii]"), None);
+    }
 
     #[test]
     fn jats_abstract_keeps_paragraphs_and_drops_the_heading() {

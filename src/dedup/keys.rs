@@ -168,7 +168,7 @@ pub fn identifiers(r: &Record) -> [Option<String>; 3] {
 /// A DOI in canonical form ([`crate::text::normalize_doi`]), also from a DOI written inside a
 /// URL or a note.
 pub fn doi(s: &str) -> Option<String> {
-    let d = crate::text::normalize_doi(s).or_else(|| crate::import::doi_in(s))?;
+    let d = crate::text::normalize_doi(s).or_else(|| crate::text::doi_in(s))?;
     // A DOI cut out of a publisher's link keeps the link's tail (`….pdf`, `/abstract`).
     const TAILS: &[&str] = &[
         ".pdf",

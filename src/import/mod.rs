@@ -254,33 +254,6 @@ pub fn year_in(text: &str) -> Option<i32> {
     None
 }
 
-/// The first DOI written anywhere in `text` (`… doi:10.1000/x …`, a `doi.org` URL, a
-/// percent-encoded `10.4103%2F…` in a query string), normalised.
-pub fn doi_in(text: &str) -> Option<String> {
-    if let Some(d) = crate::text::normalize_doi(text) {
-        return Some(d);
-    }
-    let b = text.as_bytes();
-    let mut from = 0;
-    while let Some(pos) = text[from..].find("10.") {
-        let start = from + pos;
-        from = start + 3;
-        if start > 0 && b[start - 1].is_ascii_alphanumeric() {
-            continue;
-        }
-        let end = text[start..]
-            .find(|c: char| {
-                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '&' | ',' | ']' | '}')
-            })
-            .map_or(text.len(), |e| start + e);
-        let candidate = text[start..end].trim_end_matches([')', '.', ';']);
-        if let Some(d) = crate::text::normalize_doi(candidate) {
-            return Some(d);
-        }
-    }
-    None
-}
-
 /// Turns [`Entry`]s of one file into [`Record`]s of one database.
 #[derive(Debug)]
 pub struct RecordBuilder {
@@ -352,7 +325,7 @@ impl RecordBuilder {
             .dois
             .iter()
             .chain(entry.doi_hints.iter())
-            .find_map(|v| doi_in(v));
+            .find_map(|v| crate::text::doi_in(v));
         let raw = entry.raw.to_json();
         let mut r = Record::new(provenance, doi.as_deref(), raw);
         let line = |v: Option<String>| v.map(clean_line_owned).and_then(non_empty);
@@ -551,25 +524,12 @@ mod tests {
     }
 
     #[test]
-    fn years_and_dois_are_found_in_free_text() {
+    fn years_are_found_in_free_text() {
         assert_eq!(year_in("2019 Winter"), Some(2019));
         assert_eq!(year_in("2016/09//"), Some(2016));
         assert_eq!(year_in("September  1, 2021"), Some(2021));
         assert_eq!(year_in("12345"), None);
         assert_eq!(year_in(""), None);
-        assert_eq!(
-            doi_in("http://dx.doi.org/10.4236/ojf.2020.101008").as_deref(),
-            Some("10.4236/ojf.2020.101008")
-        );
-        assert_eq!(
-            doi_in("x&rft_id=info:doi/10.4103%2F2303-9027.138783&y=1").as_deref(),
-            Some("10.4103/2303-9027.138783")
-        );
-        assert_eq!(
-            doi_in("doi: 10.1000/abc. Epub").as_deref(),
-            Some("10.1000/abc")
-        );
-        assert_eq!(doi_in("S0048-9697(17)31003-1 [pii]"), None);
     }
 
     #[test]
