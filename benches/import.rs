@@ -11,9 +11,11 @@
 //! falling from 4 to 2 (other agents' builds), mimalloc allocator, records written in
 //! 256 KiB chunks:
 //! - RIS, ext4: best 1.83 s, median 1.86 s of 5 (CPU 1.65–1.74 s), peak 30–35 MiB — target
-//!   met on that run. The same pair of binaries run alternately (3 runs each, load ~1.9):
-//!   before the chunked writes 1.99–2.77 s wall, CPU 1.76–2.40 s (system 0.30–0.90 s);
-//!   after 1.85–2.12 s wall, CPU 1.68–1.75 s (system 0.21–0.28 s). Earlier, at load 6:
+//!   met on that run. The binaries before and after the chunked writes run alternately by
+//!   hand (`taskset -c 0 litscope import`, fresh workspace, 6 runs each, load ~2): before
+//!   1.99–2.77 s wall (median 2.15 s), CPU 1.76–2.40 s (system 0.30–0.90 s); after
+//!   1.81–2.12 s wall (median 1.94 s), CPU 1.65–1.78 s (system 0.20–0.28 s), the stored
+//!   records byte-identical but for run id and time. Earlier, at load 6, before:
 //!   best 3.21 s, median 4.66 s: wall time on this machine follows its load.
 //! - BibTeX, ext4: best 1.04 s, median 1.06 s (CPU 0.99–1.01 s), 93 MiB — target met.
 //!
