@@ -7,19 +7,27 @@
 //! `cargo bench --bench import` (5 runs; `-- N K` for N records and K runs). The workspace is
 //! in the temp folder: `TMPDIR=/dev/shm cargo bench --bench import` measures on tmpfs.
 //!
-//! Measured 2026-12-01 on the 2-core development machine while other agents' builds kept
-//! the load average at 6 (so wall times are well above CPU times), mimalloc allocator:
-//! - RIS, ext4: best 3.21 s, median 4.66 s of 5 (CPU 2.27–2.57 s), peak 35–37 MiB — the 2 s
-//!   target is missed. tmpfs: best 2.05 s, median 2.77 s (CPU 1.75–1.90 s).
-//! - BibTeX, ext4: best 1.90 s, median 2.40 s (CPU 1.05–1.18 s), 93 MiB — target met.
-//!   tmpfs: best 1.49 s, median 1.73 s.
+//! Measured 2026-12-01 20:18 UTC on the 2-core development machine with the load average
+//! falling from 4 to 2 (other agents' builds), mimalloc allocator, records written in
+//! 256 KiB chunks:
+//! - RIS, ext4: best 1.83 s, median 1.86 s of 5 (CPU 1.65–1.74 s), peak 30–35 MiB — target
+//!   met on that run. The binaries before and after the chunked writes run alternately by
+//!   hand (`taskset -c 0 litscope import`, fresh workspace, 6 runs each, load ~2): before
+//!   1.99–2.77 s wall (median 2.15 s), CPU 1.76–2.40 s (system 0.30–0.90 s); after
+//!   1.81–2.12 s wall (median 1.94 s), CPU 1.65–1.78 s (system 0.20–0.28 s), the stored
+//!   records byte-identical but for run id and time. Earlier, at load 6, before:
+//!   best 3.21 s, median 4.66 s: wall time on this machine follows its load.
+//! - BibTeX, ext4: best 1.04 s, median 1.06 s (CPU 0.99–1.01 s), 93 MiB — target met.
 //!
-//! Where the RIS time goes (perf, tmpfs): the 255 MB input is read twice (SHA-256 and UTF-8
-//! check first, then parsed in pieces: memory no longer grows with the file, it was 284 MiB)
-//! and written as ~500 MB of records (normalised fields plus the raw payload, each about the
-//! size of the input): JSON escaping ~10 %, kernel copies ~10 % (25 % on ext4), SHA-256 6 %,
-//! text cleaning ~15 %. BibTeX is still read whole (its `@string` macros span the file),
-//! hence 93 MiB for its 73 MB input.
+//! Where the RIS time goes (perf, ext4, before the chunked writes): the 255 MB input is read
+//! twice (SHA-256 — with SHA-NI — and UTF-8 check first, then parsed in pieces: memory no
+//! longer grows with the file) and written as ~500 MB of records (normalised fields plus
+//! the raw payload, each about the size of the input): the kernel's copy into the page
+//! cache 27 % (a 5 MB buffer out of the CPU cache: now written in 256 KiB chunks), JSON
+//! escaping ~10 %, SHA-256 5 %, text cleaning ~10 %. A hand-written escaper for the raw
+//! payload saved less than `RawValue::from_string`'s validation cost (callgrind), so it
+//! was not kept. BibTeX is still read whole (its `@string` macros span the file), hence
+//! 93 MiB for its 73 MB input.
 
 #[allow(dead_code)]
 #[path = "../tests/cli/common/mod.rs"]
