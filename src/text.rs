@@ -462,6 +462,25 @@ pub fn doi_in(text: &str) -> Option<String> {
     None
 }
 
+/// The character an XML/HTML character reference names, without its `&` and `;`: the five
+/// XML entities, `nbsp`, and numeric references (`#233`, `#xE9`). `None` for anything else.
+pub fn entity_char(entity: &str) -> Option<char> {
+    match entity {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => entity
+            .strip_prefix("#x")
+            .or_else(|| entity.strip_prefix("#X"))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32),
+    }
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -505,6 +524,23 @@ pub fn normalize_orcid(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_references_name_their_character() {
+        for (e, c) in [
+            ("amp", Some('&')),
+            ("apos", Some('\'')),
+            ("nbsp", Some('\u{a0}')),
+            ("#248", Some('ø')),
+            ("#xE6", Some('æ')),
+            ("#XE5", Some('å')),
+            ("#xD800", None),
+            ("eacute", None),
+            ("", None),
+        ] {
+            assert_eq!(entity_char(e), c, "{e}");
+        }
+    }
 
     #[test]
     fn dois_are_found_in_free_text() {

@@ -534,19 +534,9 @@ pub fn strip_markup(s: &str) -> std::borrow::Cow<'_, str> {
                 match rest.find(';') {
                     Some(end) if end > 0 => {
                         let entity = &rest[..end];
-                        let decoded = match entity {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            "nbsp" => Some(' '),
-                            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
-                                .ok()
-                                .and_then(char::from_u32),
-                            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-                            _ => None,
-                        };
+                        // A no-break space folds like any space here.
+                        let decoded = crate::text::entity_char(entity)
+                            .map(|c| if c == '\u{a0}' { ' ' } else { c });
                         if entity
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || c == '#')

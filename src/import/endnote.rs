@@ -202,17 +202,11 @@ fn unescape(s: &str) -> String {
             continue;
         };
         let entity = &after[1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
+        // XML knows only its five entities and numeric references.
+        let decoded = if entity == "nbsp" {
+            None
+        } else {
+            crate::text::entity_char(entity)
         };
         match decoded {
             Some(c) => {
