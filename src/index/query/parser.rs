@@ -547,17 +547,21 @@ fn combine(mut items: Vec<Query>, make: fn(Vec<Query>) -> Query) -> Query {
     }
 }
 
+/// A `year:` value (starting at `at`) as the range it names.
+fn year_range(text: &str, at: usize, span: Span) -> Result<Query, QueryError> {
+    let (lo, hi) = year_value(text, at)?;
+    Ok(Query::Range {
+        field: Field::Year,
+        lo,
+        hi,
+        span,
+    })
+}
+
 /// A word as a term, a prefix or (on year) a range; `at` is where its text starts.
 fn leaf(field: Option<Field>, text: String, at: usize, span: Span) -> Result<Query, QueryError> {
     if field == Some(Field::Year) {
-        let (lo, hi) = year_value(&text, at)?;
-        let field = Field::Year;
-        return Ok(Query::Range {
-            field,
-            lo,
-            hi,
-            span,
-        });
+        return year_range(&text, at, span);
     }
     let full_text = field.is_none_or(Field::is_full_text);
     let last = text.chars().count().saturating_sub(1);
@@ -587,14 +591,7 @@ fn phrase(
     span: Span,
 ) -> Result<Query, QueryError> {
     if field == Some(Field::Year) {
-        let (lo, hi) = year_value(&text, quote + 1)?;
-        let field = Field::Year;
-        return Ok(Query::Range {
-            field,
-            lo,
-            hi,
-            span,
-        });
+        return year_range(&text, quote + 1, span);
     }
     Ok(Query::Phrase {
         field,
