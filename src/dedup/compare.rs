@@ -12,7 +12,7 @@
 //!    and one registrant (a work registered twice) the pair is uncertain — a reviewer may
 //!    merge it — otherwise, when the titles are similar, distinct.
 //! 3. Titles less than near-identical (or missing) but the same venue, volume, issue, page
-//!    range of at most [`MAX_SPAN`] pages, year and most authors: one printed item (a
+//!    range of at most `MAX_SPAN` pages, year and most authors: one printed item (a
 //!    translated or reworded title), duplicate unless a veto applies; uncertain when a
 //!    record has no real title (missing, `#NAME?`).
 //! 4. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes (distinct): notice vs

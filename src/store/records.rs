@@ -128,7 +128,7 @@ impl SourceWriter {
         self.seen.is_empty()
     }
 
-    /// Appends the records not stored yet, in writes of whole lines of about [`CHUNK`] bytes
+    /// Appends the records not stored yet, in writes of whole lines of about `CHUNK` bytes
     /// each (written while they are still in the CPU cache: the kernel's copy of a large
     /// buffer that has left the cache costs more than the extra system calls); returns how
     /// many. On an error, the records not yet written are forgotten so a retry stores them.
