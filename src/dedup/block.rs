@@ -47,7 +47,8 @@ const AFFIX: usize = 30;
 
 /// The blocking keys of one record, hashed with their kind so kinds never collide: its
 /// identifiers; each title (and translation) whole, its first and its last [`AFFIX`]
-/// characters; first author + volume + first page (titles reworded or garbled in both halves).
+/// characters; first author + volume + first page (titles reworded or garbled in both halves);
+/// year + volume (or venue) + page range (authors named differently as well).
 fn block_keys(k: &RecordKeys) -> Vec<u64> {
     let mut out = Vec::new();
     let mut add = |kind: &str, value: &str| {
@@ -86,6 +87,13 @@ fn block_keys(k: &RecordKeys) -> Vec<u64> {
     }
     if let (Some(a), Some(v), Some(p)) = (k.authors.first(), &k.volume, &k.first_page) {
         add("author-volume-page", &format!("{a}|{v}|{p}"));
+    }
+    // The place of a page range: titles reworded and authors named differently in both.
+    if let (Some(y), Some(first), Some(last)) = (k.year, &k.first_page, &k.last_page) {
+        let volume = k.volume.clone().unwrap_or_else(|| k.venue.join(" "));
+        if first != last && !volume.is_empty() {
+            add("place", &format!("{y}|{volume}|{first}|{last}"));
+        }
     }
     out.sort_unstable();
     out.dedup();

@@ -7,24 +7,30 @@
 //!    sides: not a pair (the cheap exit).
 //! 2. Same DOI (PMID, Cristin id) with a similar title, or with another-language title but the
 //!    same authors, venue and whole page range: duplicate, unless a veto says otherwise (a
-//!    supplement's abstracts share one DOI but have their own titles and pages). Different
+//!    supplement's abstracts share one DOI but have their own titles and pages; with the same
+//!    title and authors in the same volume, different pages are a typo). Different
 //!    DOIs (PMIDs, Cristin ids): never merged automatically; with everything else identical
 //!    and one registrant (a work registered twice) the pair is uncertain — a reviewer may
 //!    merge it — otherwise, when the titles are similar, distinct.
-//! 3. Titles less than near-identical (or missing) but the same venue, volume, issue, page
-//!    range of at most `MAX_SPAN` pages, year and most authors: one printed item (a
-//!    translated or reworded title), duplicate unless a veto applies; uncertain when a
-//!    record has no real title (missing, `#NAME?`).
+//! 3. Titles less than near-identical (or missing) but the same place (first and last page
+//!    of a range of at most `MAX_SPAN` pages in one volume, or in one venue without volumes,
+//!    in one year), issue, venue and most authors: one printed item (a translated or
+//!    reworded title), duplicate unless a veto applies; uncertain when a record has no real
+//!    title (missing, `#NAME?`).
 //! 4. Titles below [`SIMILAR`]: not a pair. Above it, the vetoes (distinct): notice vs
 //!    article (erratum, comment, reply, retraction, protocol), conference abstract vs article
 //!    in another venue, different first pages or article numbers (unless the last pages
-//!    agree: a typo), a number in the title replaced by another (`Part 1`, `Part 2`).
+//!    agree, or one record kept only the last page of the other's range, in one volume), a
+//!    number in the title replaced by another (`Part 1`, `Part 2`).
 //! 5. Different volume or issue without the same first page, or author lists with little in
-//!    common: not a pair.
+//!    common (unless rule 6's same place applies): not a pair.
 //! 6. Duplicate when the title is near-identical, the authors agree and the issue is not
 //!    different, and: the first page agrees (and the venue, or else volume and most
 //!    authors); or, without pages, the venue, volume and most authors agree; or the same long
 //!    title, year, publication type and most authors (venues named past recognition).
+//!    Also duplicate: a near-identical long title in the same place, whatever the authors
+//!    (a study group for its chair, names transliterated twice) and, when the authors
+//!    agree, whatever the issue number (pages run on through a volume).
 //! 7. Anything else with a title similarity of 0.85 and agreeing authors: uncertain.
 
 use super::keys::{Notice, RecordKeys};
@@ -113,8 +119,16 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
                 if !(similar || title.is_none() || same_people) {
                     return None;
                 }
-                if let Some(veto) = veto(x, y, &scores) {
-                    return verdict(Verdict::Distinct, veto);
+                // One DOI, one title, the same people in the same volume: a page number
+                // mistyped, not a supplement's second abstract.
+                let typo = title.is_some_and(|t| t >= NEAR_IDENTICAL)
+                    && scores.authors.is_some_and(|a| a >= 0.7)
+                    && x.volume.is_some()
+                    && x.volume == y.volume;
+                match veto(x, y, &scores) {
+                    Some(Rule::DifferentPages) if typo => {}
+                    Some(veto) => return verdict(Verdict::Distinct, veto),
+                    None => {}
                 }
                 return verdict(Verdict::Duplicate, same);
             }
@@ -147,7 +161,13 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     }
     // A title worded differently (another language, a subtitle lost) in the very place the
     // other record was printed. Titles at least near-identical take the usual rules below.
-    if title.is_none_or(|t| t < NEAR_IDENTICAL) && same_location(x, y, &scores) {
+    let place = same_place(x, y, &scores);
+    if title.is_none_or(|t| t < NEAR_IDENTICAL)
+        && place
+        && agree(&x.issue, &y.issue)
+        && scores.venue.is_some_and(|v| v >= 0.75)
+        && scores.authors.is_some_and(|a| a >= 0.7)
+    {
         if let Some(veto) = veto(x, y, &scores) {
             return verdict(Verdict::Distinct, veto);
         }
@@ -171,8 +191,17 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     if scores.year_gap.is_some_and(|g| g > options.year_tolerance) {
         return None;
     }
+    // The same long title on the same pages of the same volume: one printed item, whatever
+    // the author lists say (a study group for its chair, a name transliterated twice) and
+    // whatever the issue (a typo, when the authors agree: pages run on through a volume).
+    let long = |k: &RecordKeys| k.title.len() >= MIN_TITLE;
+    let one_item = place
+        && t >= NEAR_IDENTICAL
+        && long(x)
+        && long(y)
+        && (agree(&x.issue, &y.issue) || scores.authors.is_some_and(|a| a >= 0.7));
     let authors_ok = scores.authors.is_none_or(|a| a >= 0.5);
-    if scores.authors.is_some_and(|a| a < 0.34) {
+    if scores.authors.is_some_and(|a| a < 0.34) && !one_item {
         return None;
     }
     let venue_differs = scores.venue.is_some_and(|v| v < 0.4);
@@ -197,9 +226,7 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
             Some(true) => {
                 !venue_differs || (x.volume.is_some() && !volume_differs && strong_authors)
             }
-            Some(false) => {
-                scores.pages == Some(false) && x.last_page.is_some() && x.last_page == y.last_page
-            }
+            Some(false) => same_last_page(x, y),
             None => {
                 let venue_agrees = scores.venue.is_some_and(|v| v >= 0.75);
                 (venue_agrees && !volume_differs && t >= 0.95 && strong_authors)
@@ -219,37 +246,43 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
             return verdict(Verdict::Duplicate, rule);
         }
     }
+    if one_item {
+        return verdict(Verdict::Duplicate, Rule::SameLocation);
+    }
     if t >= 0.85 && authors_ok {
         return verdict(Verdict::Uncertain, Rule::Similar);
     }
     None
 }
 
-/// Shortest compacted title [`same_location`] merges on; shorter ones are queued.
+/// Shortest compacted title a merge by [`same_place`] trusts; shorter ones are queued.
 const MIN_TITLE: usize = 20;
 
 /// Longest page range one work spans; a longer range is a supplement's or a book's, which
 /// many abstracts or chapters share.
 const MAX_SPAN: u32 = 60;
 
-/// Both printed in one place: the same venue, volume, issue (unless one lacks it), first and
-/// last page of a range of a few pages (several letters share one page), the same year, and
-/// most authors. Two different works cannot occupy the same pages of one issue.
-fn same_location(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
+/// Both printed in one place: the same first and last page of a range of a few pages
+/// (several letters share one page; a supplement's range is shared by all its abstracts) in
+/// the same volume — or, for proceedings without volumes, the same venue — and the same
+/// year. Two different works cannot occupy the same pages of one volume; the callers add
+/// what else must agree.
+fn same_place(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> bool {
     let span = |k: &RecordKeys| {
         let first: u32 = k.first_page.as_deref()?.parse().ok()?;
         let last: u32 = k.last_page.as_deref()?.parse().ok()?;
         (last > first && last - first <= MAX_SPAN).then_some(())
     };
+    let volume = match (&x.volume, &y.volume) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => scores.venue == Some(1.0),
+        _ => false,
+    };
     scores.pages == Some(true)
         && x.last_page == y.last_page
         && span(x).is_some()
-        && scores.venue.is_some_and(|v| v >= 0.75)
-        && x.volume.is_some()
-        && x.volume == y.volume
-        && agree(&x.issue, &y.issue)
+        && volume
         && scores.year_gap == Some(0)
-        && scores.authors.is_some_and(|a| a >= 0.7)
 }
 
 /// Venues that share nothing at all, not even an abbreviation, while both are journals.
@@ -283,14 +316,20 @@ fn veto(x: &RecordKeys, y: &RecordKeys, scores: &Scores) -> Option<Rule> {
     {
         return Some(Rule::AbstractVsArticle);
     }
-    if scores.pages == Some(false) {
-        // A typo in one of the two page numbers is not a different article.
-        let same_last = x.last_page.is_some() && x.last_page == y.last_page;
-        if !same_last {
-            return Some(Rule::DifferentPages);
-        }
+    if scores.pages == Some(false) && !same_last_page(x, y) {
+        return Some(Rule::DifferentPages);
     }
     None
+}
+
+/// Pages that differ in the first page only: a typo in one of the two numbers, or, in the
+/// same volume, a range of which one database kept only the end (`488` and `487-488`).
+fn same_last_page(x: &RecordKeys, y: &RecordKeys) -> bool {
+    let end_only = |a: &RecordKeys, b: &RecordKeys| {
+        a.last_page.is_none() && a.first_page.is_some() && a.first_page == b.last_page
+    };
+    x.last_page.is_some() && x.last_page == y.last_page
+        || x.volume.is_some() && x.volume == y.volume && (end_only(x, y) || end_only(y, x))
 }
 
 /// Title similarity (0–1), best over the titles and their translations, and whether the
@@ -656,6 +695,90 @@ mod tests {
         a.pages = Some("S1-S300".into());
         b.pages = Some("S1-S300".into());
         assert_eq!(verdict(&a, &b), None);
+    }
+
+    #[test]
+    fn the_same_title_on_the_same_pages_is_one_item_whoever_the_authors() {
+        // A trial report under its study group in one database, under its chair in another;
+        // a Chinese journal's authors transliterated twice, its name translated.
+        let a = rec("1", TITLE, Some(2003), None);
+        let mut b = rec("2", TITLE, Some(2003), None);
+        b.authors.truncate(1);
+        b.authors[0].family = Some("ALTS Study Group".into());
+        b.venue = Some("Bulletin of Hunan Medical University".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Duplicate, Rule::SameLocation))
+        );
+        // Another volume, another year, or a single shared page: no such certainty.
+        let mut other = b.clone();
+        other.volume = Some("141".into());
+        assert_ne!(verdict(&a, &other).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut other = b.clone();
+        other.year = Some(2004);
+        assert_ne!(verdict(&a, &other).map(|v| v.0), Some(Verdict::Duplicate));
+        let (mut c, mut d) = (a.clone(), b.clone());
+        c.pages = Some("1123".into());
+        d.pages = Some("1123".into());
+        assert_ne!(verdict(&c, &d).map(|v| v.0), Some(Verdict::Duplicate));
+        // A generic short title on the same pages of two journals is left alone.
+        let (mut c, mut d) = (a.clone(), b.clone());
+        c.title = Some("Introduction".into());
+        d.title = Some("Introduction".into());
+        assert_ne!(verdict(&c, &d).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn another_issue_number_on_the_same_pages_of_a_volume_is_a_typo() {
+        let mut a = rec("1", TITLE, Some(2010), None);
+        let mut b = rec("2", TITLE, Some(2010), None);
+        a.issue = Some("2".into());
+        b.issue = Some("3".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Duplicate, Rule::SameLocation))
+        );
+        // Without the authors agreeing, per-issue pagination could explain it.
+        b.authors.truncate(1);
+        b.authors[0].family = Some("Balon".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn a_range_kept_only_by_its_last_page_is_the_same_range() {
+        let mut a = rec("1", TITLE, Some(2009), None);
+        let mut b = rec("2", TITLE, Some(2009), None);
+        a.pages = Some("488".into());
+        b.pages = Some("487-488".into());
+        assert_eq!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+        // Its first page is an ordinary page match; any other page is another article.
+        a.pages = Some("490".into());
+        assert_eq!(
+            verdict(&a, &b),
+            Some((Verdict::Distinct, Rule::DifferentPages))
+        );
+        // In another volume the last page proves nothing.
+        a.pages = Some("488".into());
+        a.volume = Some("141".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+    }
+
+    #[test]
+    fn one_doi_with_a_mistyped_page_is_one_record_but_not_across_two_dois() {
+        let doi = Some("10.1016/j.abb.2006.02.007");
+        let a = rec("1", TITLE, Some(2006), doi);
+        let mut b = rec("2", TITLE, Some(2006), doi);
+        b.pages = Some("128-132".into());
+        assert_eq!(verdict(&a, &b), Some((Verdict::Duplicate, Rule::Doi)));
+        // A supplement's DOI shared by another abstract keeps the page veto.
+        b.title = Some("Mitochondrial function after ischaemia in the ageing rat heart".into());
+        assert_ne!(verdict(&a, &b).map(|v| v.0), Some(Verdict::Duplicate));
+        let mut c = rec("3", TITLE, Some(2006), Some("10.1016/j.abb.2006.02.999"));
+        c.pages = Some("128-132".into());
+        assert_eq!(
+            verdict(&a, &c),
+            Some((Verdict::Distinct, Rule::DifferentDoi))
+        );
     }
 
     #[test]

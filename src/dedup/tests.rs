@@ -175,6 +175,29 @@ fn translated_titles_merge() {
 }
 
 #[test]
+fn a_page_range_in_proceedings_is_a_blocking_key() {
+    // A title cut to its first words in one export, no volume in either, authors as
+    // initials in one: only the place (venue, year, page range) brings them together.
+    let mut a = rec("1", "Infrastructure in the Wild", Some(2016), None);
+    let mut b = rec(
+        "2",
+        "Infrastructure in the wild: What mapping in post-earthquake Nepal reveals",
+        Some(2016),
+        None,
+    );
+    for r in [&mut a, &mut b] {
+        r.volume = None;
+        r.kind = Some("inproceedings".into());
+        r.venue = Some("Proceedings of the 2016 CHI Conference on Human Factors".into());
+        r.pages = Some("2796-2807".into());
+    }
+    assert_eq!(members(&run(&[a.clone(), b.clone()])), vec![vec![0, 1]]);
+    // In another proceedings the same pages are another paper.
+    b.venue = Some("Proceedings of the 2016 CSCW Conference".into());
+    assert_eq!(members(&run(&[a, b])), Vec::<Vec<usize>>::new());
+}
+
+#[test]
 fn an_erratum_never_joins_its_article() {
     let a = rec(
         "1",
