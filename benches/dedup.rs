@@ -390,7 +390,7 @@ fn print_errors(
 /// * copy 0 of every record is the record itself (with its real duplicates);
 /// * copy k ≥ 1 is a *distinct work* made from it: three title words replaced by words of
 ///   other titles (the first, the last and one at random), the DOI given a `-k` suffix,
-///   new pages (unique per copy), the rest (authors, venue, volume, year) kept — the same research group
+///   new pages (no other synthesised work has them), the rest (authors, venue, volume, year) kept — the same research group
 ///   publishing again in the same journal; the members of a labelled group get the same
 ///   replacements, so they stay duplicates of each other;
 /// * each copy, with probability 0.3, gets a duplicate carrying two realistic variations out
@@ -415,6 +415,7 @@ fn synthesise(base: &[LabelledSet], n: usize) -> (Vec<Record>, Vec<Vec<String>>)
     let mut records = Vec::with_capacity(n + n / 3);
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut k = 0usize;
+    let mut next_page = 0usize;
     'outer: loop {
         for (set, rs, truth) in base {
             let mut group_of: HashMap<&str, usize> = HashMap::new();
@@ -424,7 +425,7 @@ fn synthesise(base: &[LabelledSet], n: usize) -> (Vec<Record>, Vec<Vec<String>>)
                 }
             }
             let mut copied: HashMap<usize, Vec<String>> = HashMap::new();
-            let mut words_of: HashMap<usize, ([String; 3], usize)> = HashMap::new();
+            let mut words_of: HashMap<usize, ([String; 3], usize, usize)> = HashMap::new();
             for r in rs {
                 if records.len() >= n {
                     groups.extend(copied.into_values());
@@ -436,14 +437,14 @@ fn synthesise(base: &[LabelledSet], n: usize) -> (Vec<Record>, Vec<Vec<String>>)
                 c.provenance.source_id = format!("{set}/{k}/{}", r.source_id());
                 let mut ids = vec![c.provenance.source_id.clone()];
                 if k > 0 {
-                    let (words, seed) = match group {
-                        Some(g) => {
-                            let fresh = (pick(&mut rng), rng.usize(..));
-                            words_of.entry(g).or_insert(fresh).clone()
-                        }
-                        None => (pick(&mut rng), rng.usize(..)),
+                    // Every new work gets pages of its own (a group's members share them).
+                    next_page += 10;
+                    let fresh = (pick(&mut rng), rng.usize(..), next_page);
+                    let (words, seed, first_page) = match group {
+                        Some(g) => words_of.entry(g).or_insert(fresh).clone(),
+                        None => fresh,
                     };
-                    new_work(&mut c, k, &words, seed);
+                    new_work(&mut c, k, &words, seed, first_page);
                 }
                 records.push(c.clone());
                 if rng.f32() < 0.3 {
@@ -471,7 +472,7 @@ fn synthesise(base: &[LabelledSet], n: usize) -> (Vec<Record>, Vec<Vec<String>>)
 }
 
 /// Turns copy `k` of a record into a different work (see [`synthesise`]).
-fn new_work(c: &mut Record, k: usize, words: &[String; 3], seed: usize) {
+fn new_work(c: &mut Record, k: usize, words: &[String; 3], seed: usize, first_page: usize) {
     if let Some(t) = &c.title {
         let mut w: Vec<String> = t.split(' ').map(str::to_string).collect();
         let last = w.len() - 1;
@@ -485,9 +486,8 @@ fn new_work(c: &mut Record, k: usize, words: &[String; 3], seed: usize) {
     if let Some(d) = &c.doi {
         c.doi = Some(format!("{d}-{k}"));
     }
-    // Pages no other copy of this record has: a new article, not the same one.
-    let start = 1000 * k + seed % 990;
-    c.pages = Some(format!("{}-{}", start, start + 7));
+    // Pages no other work has: a new article, not the same one.
+    c.pages = Some(format!("{}-{}", first_page, first_page + 7));
     c.id = litscope::model::RecordId::from_source(c.source(), c.source_id());
 }
 
