@@ -13,7 +13,8 @@ use xxhash_rust::xxh3::xxh3_64;
 /// equal keys is a block; no hash map of vectors, so a million records stay within a few
 /// hundred megabytes. Blocks are never capped (a cap would depend on the rest of the corpus
 /// and break incremental = full); keys that could gather many unrelated records (the start
-/// of a title, a short title) carry the year instead.
+/// of a title, a short title) carry the year instead, and a short title also the first author
+/// or the volume.
 pub fn candidate_pairs(keys: &[RecordKeys], new_from: usize) -> Vec<(u32, u32)> {
     let mut entries: Vec<(u64, u32)> = keys
         .par_iter()
@@ -74,8 +75,22 @@ fn block_keys(k: &RecordKeys) -> Vec<u64> {
         if t.len() >= SHORT_TITLE {
             add("title", t);
         } else {
+            // Generic titles (`Editorial`) gather thousands of records a year in a large
+            // corpus: narrowed by the first author and by the volume, so a block holds one
+            // author's or one volume's editorials.
+            let narrow = [k.authors.first(), k.volume.as_ref()];
             for y in &years {
-                add("short-title", &format!("{t}|{y}"));
+                for (kind, by) in ["short-title-author", "short-title-volume"]
+                    .iter()
+                    .zip(narrow)
+                {
+                    if let Some(by) = by {
+                        add(kind, &format!("{t}|{y}|{by}"));
+                    }
+                }
+                if narrow.iter().all(Option::is_none) {
+                    add("short-title", &format!("{t}|{y}"));
+                }
             }
         }
         if t.len() >= AFFIX + 10 && t.is_ascii() {
@@ -101,5 +116,30 @@ fn block_keys(k: &RecordKeys) -> Vec<u64> {
 }
 
 /// Titles shorter than this (compacted) are generic (`Editorial`, `Reply`, `Introduction`)
-/// and blocked together with their year only.
+/// and blocked together with their year and first author or volume.
 const SHORT_TITLE: usize = 25;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::tests::rec;
+
+    #[test]
+    fn generic_short_titles_meet_only_by_author_or_volume() {
+        let editorial = |id: &str, author: &str, volume: &str| {
+            let mut r = rec(id, "Editorial", Some(2015), None);
+            r.authors.truncate(1);
+            r.authors[0].family = Some(author.into());
+            r.volume = Some(volume.into());
+            r.pages = None;
+            RecordKeys::of(&r)
+        };
+        let keys = [
+            editorial("1", "Hansen", "12"),
+            editorial("2", "Berg", "40"),
+            editorial("3", "Hansen", "7"),
+            editorial("4", "Dahl", "40"),
+        ];
+        assert_eq!(candidate_pairs(&keys, 0), vec![(0, 2), (1, 3)]);
+    }
+}
