@@ -261,7 +261,7 @@ fn accuracy() {
         let groups = truth(set);
         let start = Instant::now();
         let links = dedup::find_links(&records, 0, &Options::default());
-        let c = dedup::cluster(&records, &links, &[]);
+        let c = dedup::cluster(&records, &links, &[], &Options::default());
         let wall = start.elapsed();
         let (s, false_merges, missed) = score(&records, &c, &groups);
         println!(
@@ -563,7 +563,7 @@ fn scale_one(n: usize) {
     let start = Instant::now();
     let links = dedup::find_links(&records, 0, &Options::default());
     let found = start.elapsed();
-    let c = dedup::cluster(&records, &links, &[]);
+    let c = dedup::cluster(&records, &links, &[], &Options::default());
     let wall = start.elapsed();
     let (s, false_merges, missed) = score(&records, &c, &groups);
     // The sets were labelled one by one: a work found in two of them (it happens) is a true

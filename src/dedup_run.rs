@@ -269,7 +269,7 @@ pub fn run(
     let (answers, d) = store::read_answers(corpus)?;
     diagnostics.extend(d);
     let answers = latest_answers(&answers, &index);
-    let clustering = dedup::cluster(&records, &links, &answers);
+    let clustering = dedup::cluster(&records, &links, &answers, options);
 
     // Every record in one group: its cluster's, or alone; groups in canonical order.
     let assignment = clustering.assignment(records.len());

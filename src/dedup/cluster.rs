@@ -5,19 +5,29 @@
 //! guard checks every veto touching the smaller group (a [`Verdict::Distinct`] link or a
 //! reviewer's "no") and the identifiers of both groups: if any pair across the two groups is
 //! vetoed, or the groups hold different DOIs (PMIDs, Cristin ids) and no common one, the
-//! union is refused and the link reported in [`Clustering::refused`]. A reviewer's "yes" may
+//! union is refused and the link reported in [`Clustering::refused`]. An automatic link
+//! that would join two groups of which one holds more than one record is also refused
+//! unless every record of one group, compared with every record of the other, is at least
+//! a possible duplicate (no chaining of two plainly different works through a third; the
+//! keys are computed only for records in such groups). A reviewer's "yes" may
 //! join groups with different identifiers (a work registered under two DOIs), never vetoed
 //! ones; the queue of uncertain pairs therefore only leaves out pairs a veto keeps apart. Cost: O(records +
 //! links · log links) for the sort, near-constant per union otherwise.
 
-use super::keys::identifiers;
-use super::{Answer, Cluster, Clustering, Link, Rule, Scores, Verdict};
+use super::compare::compare;
+use super::keys::{RecordKeys, identifiers};
+use super::{Answer, Cluster, Clustering, Link, Options, Rule, Scores, Verdict};
 use crate::model::Record;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Clusters `records` by `links` and reviewer `answers` (indices into `records`). Give one
 /// answer per pair; when a pair is answered both ways, "no" wins. See the module doc.
-pub fn cluster(records: &[Record], links: &[Link], answers: &[Answer]) -> Clustering {
+pub fn cluster(
+    records: &[Record],
+    links: &[Link],
+    answers: &[Answer],
+    options: &Options,
+) -> Clustering {
     let pair = |a: usize, b: usize| (a.min(b), a.max(b));
     let mut answered: HashMap<(usize, usize), bool> = HashMap::new();
     for ans in answers {
@@ -71,7 +81,7 @@ pub fn cluster(records: &[Record], links: &[Link], answers: &[Answer]) -> Cluste
     merges.sort_by_key(|l| (rank(l.rule), l.a, l.b));
     merges.dedup_by_key(|l| (l.a, l.b));
 
-    let mut uf = Guarded::new(records, vetoes);
+    let mut uf = Guarded::new(records, vetoes, options);
     let mut refused = Vec::new();
     let mut made: HashMap<usize, Vec<Link>> = HashMap::new();
     for link in merges {
@@ -124,16 +134,25 @@ struct Guarded<'a> {
     members: Vec<Vec<usize>>,
     ids: HashMap<usize, Vec<(u8, String)>>,
     vetoes: HashMap<usize, Vec<usize>>,
+    options: &'a Options,
+    /// Comparison keys of the records in groups of two or more, computed on first use.
+    keys: HashMap<usize, RecordKeys>,
 }
 
 impl<'a> Guarded<'a> {
-    fn new(records: &'a [Record], vetoes: HashMap<usize, Vec<usize>>) -> Self {
+    fn new(
+        records: &'a [Record],
+        vetoes: HashMap<usize, Vec<usize>>,
+        options: &'a Options,
+    ) -> Self {
         Guarded {
             records,
             parent: (0..records.len()).collect(),
             members: (0..records.len()).map(|i| vec![i]).collect(),
             ids: HashMap::new(),
             vetoes,
+            options,
+            keys: HashMap::new(),
         }
     }
 
@@ -180,7 +199,27 @@ impl<'a> Guarded<'a> {
                 return false;
             }
         }
-        true
+        let singletons = self.members[small].len() == 1 && self.members[other].len() == 1;
+        by_reviewer || singletons || self.alike(small, other)
+    }
+
+    /// Whether every record of one group, compared with every record of the other, is at
+    /// least a possible duplicate: a link joins two groups only when it does not chain two
+    /// plainly different works through a third (A = B and B = C, but A and C not alike).
+    fn alike(&mut self, small: usize, other: usize) -> bool {
+        let (xs, ys) = (self.members[small].clone(), self.members[other].clone());
+        let records = self.records;
+        for &i in xs.iter().chain(&ys) {
+            self.keys
+                .entry(i)
+                .or_insert_with(|| RecordKeys::of(&records[i]));
+        }
+        xs.iter().all(|x| {
+            ys.iter().all(|y| {
+                compare(&self.keys[x], &self.keys[y], self.options)
+                    .is_some_and(|c| c.verdict != Verdict::Distinct)
+            })
+        })
     }
 
     /// Whether two groups hold different identifiers of one scheme and none in common.

@@ -42,7 +42,7 @@ fn members(c: &Clustering) -> Vec<Vec<usize>> {
 
 fn run(records: &[Record]) -> Clustering {
     let links = find_links(records, 0, &Options::default());
-    cluster(records, &links, &[])
+    cluster(records, &links, &[], &Options::default())
 }
 
 #[test]
@@ -236,6 +236,40 @@ fn an_erratum_never_joins_its_article() {
 }
 
 #[test]
+fn two_plainly_different_works_are_never_chained_through_a_third() {
+    // The yearly report of 2010 and of 2012, and an undated-page record of 2011 that each
+    // of them takes for itself (year within the tolerance, nothing to contradict).
+    let title = "Annual report on the allocation of home care services in Norway";
+    let mut rs = [
+        rec("1", title, Some(2010), None),
+        rec("2", title, Some(2011), None),
+        rec("3", title, Some(2012), None),
+    ];
+    rs[0].volume = Some("5".into());
+    rs[2].volume = Some("7".into());
+    rs[1].volume = None;
+    rs[1].pages = None;
+    let links = find_links(&rs, 0, &Options::default());
+    let duplicates: Vec<(usize, usize)> = links
+        .iter()
+        .filter(|l| l.verdict == Verdict::Duplicate)
+        .map(|l| (l.a, l.b))
+        .collect();
+    assert_eq!(
+        duplicates,
+        vec![(0, 1), (1, 2)],
+        "each alike the middle one"
+    );
+    let c = cluster(&rs, &links, &[], &Options::default());
+    assert_eq!(
+        members(&c),
+        vec![vec![0, 1]],
+        "the second link would chain 2010 to 2012"
+    );
+    assert_eq!(c.refused.len(), 1);
+}
+
+#[test]
 fn two_dois_are_never_chained_through_a_record_without_one() {
     let mut rs = [
         rec("1", "Home care allocation", Some(2020), Some("10.1000/a")),
@@ -258,7 +292,7 @@ fn two_dois_are_never_chained_through_a_record_without_one() {
         rule: Rule::TitleYear,
         scores: Scores::default(),
     };
-    let c = cluster(&rs, &[link(0, 1), link(1, 2)], &[]);
+    let c = cluster(&rs, &[link(0, 1), link(1, 2)], &[], &Options::default());
     assert_eq!(members(&c), vec![vec![0, 1]]);
     assert_eq!(c.refused, vec![link(1, 2)]);
 }
@@ -282,7 +316,7 @@ fn answers_merge_and_veto() {
         link(1, 2, Verdict::Uncertain, Rule::Similar),
         link(0, 2, Verdict::Duplicate, Rule::TitleYear),
     ];
-    let c = cluster(&rs, &links, &[]);
+    let c = cluster(&rs, &links, &[], &Options::default());
     assert_eq!(members(&c), vec![vec![0, 2]]);
     assert_eq!(
         c.uncertain.len(),
@@ -301,7 +335,7 @@ fn answers_merge_and_veto() {
             duplicate: false,
         },
     ];
-    let c = cluster(&rs, &links, &answers);
+    let c = cluster(&rs, &links, &answers, &Options::default());
     // "yes" on 0-1 is applied first; then 0-2 would put the vetoed 1-2 together: refused.
     assert_eq!(members(&c), vec![vec![0, 1]]);
     assert!(c.uncertain.is_empty());
@@ -332,7 +366,7 @@ fn a_reviewer_may_join_a_work_registered_under_two_dois() {
         (links[0].verdict, links[0].rule),
         (Verdict::Uncertain, Rule::DifferentDoi)
     );
-    let c = cluster(&rs, &links, &[]);
+    let c = cluster(&rs, &links, &[], &Options::default());
     assert!(c.clusters.is_empty(), "never merged automatically");
     assert_eq!(c.uncertain.len(), 1, "but asked");
     let c = cluster(
@@ -343,6 +377,7 @@ fn a_reviewer_may_join_a_work_registered_under_two_dois() {
             b: 1,
             duplicate: true,
         }],
+        &Options::default(),
     );
     assert_eq!(members(&c), vec![vec![0, 1]]);
 }
@@ -365,15 +400,22 @@ fn stroke() -> Vec<Record> {
 fn clustering_is_idempotent_and_order_independent() {
     let rs = stroke();
     let links = find_links(&rs, 0, &Options::default());
-    let c1 = cluster(&rs, &links, &[]);
+    let c1 = cluster(&rs, &links, &[], &Options::default());
     assert!(c1.clusters.len() > 100);
     let mut shuffled = links.clone();
     fastrand::Rng::with_seed(1).shuffle(&mut shuffled);
-    assert_eq!(cluster(&rs, &shuffled, &[]), c1);
-    assert_eq!(cluster(&rs, &links, &[]), c1, "same input, same output");
+    assert_eq!(cluster(&rs, &shuffled, &[], &Options::default()), c1);
+    assert_eq!(
+        cluster(&rs, &links, &[], &Options::default()),
+        c1,
+        "same input, same output"
+    );
     // Clustering the links that made the clusters gives the same clusters.
     let made: Vec<Link> = c1.clusters.iter().flat_map(|c| c.links.clone()).collect();
-    assert_eq!(members(&cluster(&rs, &made, &[])), members(&c1));
+    assert_eq!(
+        members(&cluster(&rs, &made, &[], &Options::default())),
+        members(&c1)
+    );
 }
 
 #[test]
