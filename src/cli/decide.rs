@@ -158,7 +158,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         ));
     }
     let others: Vec<String> = merges
-        .follow(&id, false)
+        .follow(&id, &[])
         .iter()
         .filter(|o| **o != id)
         .map(|o| o.to_string())

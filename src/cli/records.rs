@@ -62,8 +62,7 @@ pub fn decisions(
     for d in &diags {
         ui.warn(&d.to_string());
     }
-    let decided =
-        Decisions::from_events_merged(&events, |e| merges.follow(&e.id, !e.covers.is_empty()));
+    let decided = Decisions::from_events_merged(&events, |e| merges.follow(&e.id, &e.covers));
     Ok((decided, diags))
 }
 
@@ -109,7 +108,7 @@ pub fn conflict_line(c: &crate::store::decisions::MergeConflict) -> String {
         c.reviewer,
         each.join(", "),
         if c.split {
-            " (before dedup told that id's records apart)"
+            " (made before dedup told its records apart)"
         } else {
             ""
         }

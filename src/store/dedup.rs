@@ -285,16 +285,26 @@ impl Merges {
     /// sharing a DOI id, told apart by dedup) is ambiguous: a decision made on the merged
     /// record that kept it, recording what it `covered` ([`Merges::covers`]), follows there
     /// only; any other (made before dedup told them apart) follows into each of them, where
-    /// it is a merge conflict until decided again.
-    pub fn follow(&self, id: &RecordId, covered: bool) -> Vec<RecordId> {
-        match self.shared.get(id) {
-            Some(_) if covered && self.resolve(id) == id => vec![id.clone()],
+    /// it is a merge conflict until decided again. A decision made on a merged record that
+    /// a reviewer's answer has split since follows, by the ids it `covered`, into every part
+    /// (each a conflict until decided again), not just the one that kept the id.
+    pub fn follow(&self, id: &RecordId, covered: &[RecordId]) -> Vec<RecordId> {
+        let mut out = match self.shared.get(id) {
+            Some(_) if !covered.is_empty() && self.resolve(id) == id => vec![id.clone()],
             Some(holders) => holders
                 .iter()
                 .map(|&i| self.clusters[i as usize].id.clone())
                 .collect(),
             None => vec![self.resolve(id).clone()],
+        };
+        // A shared id names several merged records by nature, not because of a split.
+        for c in covered.iter().filter(|c| !self.shared.contains_key(*c)) {
+            let part = self.resolve(c);
+            if !out.contains(part) {
+                out.push(part.clone());
+            }
         }
+        out
     }
 
     /// What a decision on the merged record `id` covers: the ids that alias it, when any
@@ -640,15 +650,43 @@ mod tests {
             &Merges::default(),
         ));
         let chapter = RecordId::from_source("x", "chapter");
-        assert_eq!(m.follow(&shared, false), [shared.clone(), chapter.clone()]);
-        assert_eq!(m.follow(&shared, true), vec![shared.clone()]);
-        assert_eq!(m.follow(&chapter, false), vec![chapter.clone()]);
+        assert_eq!(m.follow(&shared, &[]), [shared.clone(), chapter.clone()]);
+        assert_eq!(m.follow(&shared, &m.covers(&shared)), vec![shared.clone()]);
+        assert_eq!(m.follow(&chapter, &[]), vec![chapter.clone()]);
         assert_eq!(m.covers(&shared), vec![shared.clone()]);
         assert_eq!(m.covers(&chapter), vec![shared.clone()]);
         let alone = rid("alone");
         let m = Merges::new(assign_ids(&[vec![member("x:alone", &alone, 1)]], &m));
-        assert_eq!(m.follow(&alone, false), vec![alone.clone()]);
+        assert_eq!(m.follow(&alone, &[]), vec![alone.clone()]);
         assert!(m.covers(&alone).is_empty());
+    }
+
+    #[test]
+    fn a_decision_on_a_merged_record_follows_into_every_part_after_a_split() {
+        let (a, b) = (rid("a"), rid("b"));
+        let merged = assign_ids(
+            &[vec![member("x:a", &a, 0), member("x:b", &b, 1)]],
+            &Merges::default(),
+        );
+        let m = Merges::new(merged);
+        let kept = m.resolve(&a).clone();
+        let covered = m.covers(&kept);
+        assert_eq!(m.follow(&kept, &covered), vec![kept.clone()]);
+        // A reviewer's "no" splits the cluster: the decision reaches both parts.
+        let split = Merges::new(assign_ids(
+            &[vec![member("x:a", &a, 0)], vec![member("x:b", &b, 1)]],
+            &m,
+        ));
+        let mut parts = split.follow(&kept, &covered);
+        parts.sort();
+        let mut expected = vec![split.resolve(&a).clone(), split.resolve(&b).clone()];
+        expected.sort();
+        assert_eq!(parts, expected);
+        assert_eq!(
+            split.follow(&kept, &[]).len(),
+            1,
+            "without covers: where it was made"
+        );
     }
 
     #[test]

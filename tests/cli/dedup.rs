@@ -428,14 +428,34 @@ fn the_review_queue_answered_through_a_file_merges_on_y_keeps_apart_on_n() {
         serde_json::json!(["scopus:s3", "wos:w3"])
     );
 
-    // n on two records merged automatically splits them; each keeps an id of its own.
+    // n on two records merged automatically splits them; each keeps an id of its own, and
+    // a decision made on the merged record reaches both, a conflict on each until decided.
     let (s2, w2) = (id_of(&ws, "scopus", "s2"), id_of(&ws, "wos", "w2"));
+    let merged = with_member(&exported(&ws), "wos:w2")["id"].clone();
+    ws.ok(&[
+        "decide",
+        merged.as_str().unwrap(),
+        "include",
+        "--reviewer",
+        "ann",
+    ]);
     ws.write("split.txt", "scopus:s2 wos:w2 n\n");
     let json = dedup(&ws, &["--answers", "split.txt"]);
     assert_eq!(json["unique"], 5);
     let records = exported(&ws);
     assert_eq!(with_member(&records, "scopus:s2")["id"], s2);
     assert_eq!(with_member(&records, "wos:w2")["id"], w2);
+    let mut on: Vec<String> = json["merge_conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    on.sort();
+    let mut halves = vec![s2.clone(), w2.clone()];
+    halves.sort();
+    assert_eq!(on, halves, "{json}");
+    assert!(json["merge_conflicts"][0]["split"].as_bool().unwrap());
     // Named by record id, the two halves of one merged record cannot be told apart.
     ws.write("bad.txt", &format!("{s3} {w3} n\n"));
     let out = ws.run(&["dedup", "--answers", "bad.txt"]);
@@ -804,7 +824,7 @@ fn a_decision_on_a_shared_doi_id_is_a_conflict_on_both_halves_when_dedup_splits_
     );
     assert_eq!(status["screening"]["title-abstract"]["conflict"], 2);
     assert!(
-        stdout(&ws.ok(&["dedup"])).contains("before dedup told that id's records apart"),
+        stdout(&ws.ok(&["dedup"])).contains("made before dedup told its records apart"),
         "text"
     );
 
