@@ -16,51 +16,54 @@
 //! in-process; reported: wall time of `find_links` + `cluster` and the process's peak
 //! resident memory (VmHWM, which includes the synthesised input).
 //!
-//! # Measured (2-core machine shared with ~6 other builds, load average 6–7; mimalloc)
+//! # Measured (2-core machine, otherwise idle; mimalloc)
 //!
-//! `cargo bench --bench dedup -- accuracy` and `-- scale 100000`, 2026-12-01, after the
-//! `same_location` rule and venue acronyms (times vary ±50 % with the machine's load; the
-//! 10k, 80k and 1M rows are of the run before those two changes and were not repeated):
+//! `cargo bench --bench dedup -- accuracy` and `-- scale 10000 80000 100000 1000000`,
+//! 2026-12-01, after the same-place rules, the narrowed short-title keys and the chaining
+//! check in clustering:
 //!
 //! ```text
 //! set                  records     TP   FP     TN    FN    sens    spec    prec      F1 uncert     time
-//! cardiac                 8948   3493    0   5416    39  0.9890  1.0000  1.0000  0.9944     24    155ms
-//! diabetes                1845   1257    0    584     4  0.9968  1.0000  1.0000  0.9984      0     32ms
-//! digital_work            7159    363    0   6790     6  0.9837  1.0000  1.0000  0.9918      4     59ms
-//! cytology_screening      1856    763    0   1084     9  0.9883  1.0000  1.0000  0.9941      1     18ms
-//! haematology             1415    114    0   1280    21  0.8444  1.0000  1.0000  0.9157     11     15ms
-//! stroke                  1292    310    0    978     4  0.9873  1.0000  1.0000  0.9936      1      9ms
+//! cardiac                 8948   3498    0   5416    34  0.9904  1.0000  1.0000  0.9952     24     77ms
+//! diabetes                1845   1257    0    584     4  0.9968  1.0000  1.0000  0.9984      0     19ms
+//! digital_work            7159    364    0   6790     5  0.9864  1.0000  1.0000  0.9932      4     29ms
+//! cytology_screening      1856    768    0   1084     4  0.9948  1.0000  1.0000  0.9974      1     11ms
+//! haematology             1415    115    0   1280    20  0.8519  1.0000  1.0000  0.9200     11      8ms
+//! stroke                  1292    311    0    978     3  0.9904  1.0000  1.0000  0.9952      0      7ms
 //!
 //!   records     links   links_t   total_t input_MiB  peak_MiB    FP across    sens  uncert
-//!     10001      8143     0.07s     0.08s       180       180     0      0  0.9911      23   (before)
-//!     80000     60751     0.78s     0.84s       354       358     1      1  0.9768     344   (before)
-//!    100000     78178     1.21s     1.36s       409       447     1      1  0.9881     277
-//!   1000000    891327    14.10s    15.22s      2747      3881     2      1  0.9687    5557   (before)
+//!     10001      8158     0.05s     0.10s       180       180     0      0  0.9922      21
+//!     80000     60444     0.46s     0.83s       354       391     1      1  0.9876     196
+//!    100000     77246     0.57s     1.03s       420       482     1      1  0.9871     237
+//!   1000000    891348     8.46s    13.16s      2745      3935     2      1  0.9863    2134
 //! ```
 //!
-//! `links_t` is `find_links`, `total_t` adds `cluster`; `input_MiB` is the resident memory
-//! once the synthesised records are built (the records themselves), `peak_MiB` the peak
-//! after deduplication, so dedup's own share at 1M is about 1.1 GiB. Targets: 80k < 5 s and
-//! 1M < 60 s met; 1M under 4 GB met for the whole process, narrowly (3.88 GB), most of it the
-//! records. `across`: false merges of a work present in two labelled sets (the same record
-//! exported into diabetes and haematology; the labels, made per set, cannot know it).
-//! Uncertain pairs grow with the copies: each copy repeats its base record's uncertain pairs
-//! (the 42 of the six sets), so the synthetic queue says little about a real one.
+//! `links_t` is `find_links`, `total_t` adds `cluster` (which at 1M spends about 4.7 s, most
+//! of it comparing the members of groups being joined: the chaining check); `input_MiB` is
+//! the resident memory once the synthesised records are built (the records themselves,
+//! abstracts included), `peak_MiB` the peak after deduplication, so dedup's own share at 1M
+//! is about 1.2 GiB. Targets: 80k < 5 s and 1M < 60 s met; 1M under 4 GB met if GB means
+//! GiB (3.84 GiB = 4.13 × 10⁹ bytes, for the whole process, two thirds of it the input).
+//! `across`: false merges of a work present in two labelled sets (the same record exported
+//! into diabetes and haematology; the labels, made per set, cannot know it). Uncertain pairs
+//! grow with the copies: each copy repeats its base record's uncertain pairs (the 40 of the
+//! six sets), so the synthetic queue says little about a real one.
 //!
 //! Where the accuracy falls short of 0.99 (`DEDUP_ERRORS=1` lists every missed group and,
 //! per pair of records kept apart inside it, the cause: the link's verdict and rule, `no
 //! link` when compared and plainly different, `never a candidate` when blocking never paired
-//! them). Pairs kept apart inside missed groups, by cause, in the run above:
+//! them; `duplicate doi` when the link was refused in clustering). Pairs kept apart inside
+//! missed groups, by cause, in the run above:
 //!
 //! ```text
 //! set           different_doi  different_pages  notice  abstract_vs_article  uncertain_similar  no_link  never_candidate
 //!               (dist/queued)
-//! cardiac          10 / 22           11             0            1                   0              4          2
-//! diabetes          6 /  2           17             0            0                   0              0          0
-//! digital_work      2 /  0            0             0            0                   2              1          2
-//! cytology          0 /  0            7             0            0                   1              4          0
-//! haematology       0 /  0           20             1            0                   8              5          4
-//! stroke            0 /  0            1             0            1                   1              1          0
+//! cardiac          10 / 22            8             0            1                   0              2          0
+//! diabetes          6 /  2            7             0            0                   0              0          0
+//! digital_work      2 /  0            0             0            0                   2              1          1
+//! cytology          0 /  0            4             0            0                   1              0          0
+//! haematology       0 /  0           19             1            0                   9              5          3
+//! stroke            0 /  0            1             0            1                   0              1          0
 //! ```
 //!
 //! Pairs, not records: a group of n records kept in k pieces counts k − 1 FN but more pairs.
@@ -69,10 +72,11 @@
 //! in one journal volume (`v25 n9 p1875` and `v25 n12 p2539-2542`), an erratum or a reply on
 //! its own page, one abstract printed in two journals — which the issue's page-range and
 //! Rathbone vetoes keep apart whatever the labels say; errata; trial registrations of an
-//! adult and an adolescent trial labelled one record; group authors against a person
-//! (`ASCUS-LSIL Triage Study` and `Solomon, D`); venues named past recognition (`Jinko Chino
-//! Gakkai Ronbunshi` and its English name); first authors spelled differently so that no
-//! blocking key is shared (`Il Cheong, H.` and `Cheong, H. I.`).
+//! adult and an adolescent trial labelled one record; venues named past recognition (`Jinko
+//! Chino Gakkai Ronbunshi` and its English name, one record without pages); two titles of
+//! one paper with nothing else in common. (A study group against a person, `ASCUS-LSIL
+//! Triage Study` and `Solomon, D`, and authors spelled past recognition, `Il Cheong, H.` and
+//! `Cheong, H. I.`, are found now: the same long title on the same pages of one volume.)
 //!
 //! The two synthetic false merges at 1M: the `across` one, and a copy whose three replaced
 //! title words happened to be the same words with a colon (title similarity 0.95, same
