@@ -7,14 +7,15 @@
 //! vetoed, or the groups hold different DOIs (PMIDs, Cristin ids) and no common one, the
 //! union is refused and the link reported in [`Clustering::refused`]. An automatic link
 //! that would join two groups of which one holds more than one record is also refused
-//! unless every record of one group, compared with every record of the other, is at least
-//! a possible duplicate (no chaining of two plainly different works through a third; the
-//! keys are computed only for records in such groups). A reviewer's "yes" may
+//! when a record of one group, compared with a record of the other, is vetoed or plainly
+//! a different work by its years, volume or pages (no chaining of two different works
+//! through a third; titles in two languages are no such evidence; the keys are computed
+//! only for records in such groups). A reviewer's "yes" may
 //! join groups with different identifiers (a work registered under two DOIs), never vetoed
 //! ones; the queue of uncertain pairs therefore only leaves out pairs a veto keeps apart. Cost: O(records +
 //! links · log links) for the sort, near-constant per union otherwise.
 
-use super::compare::compare;
+use super::compare::{compare, contradicts};
 use super::keys::{RecordKeys, identifiers};
 use super::{Answer, Cluster, Clustering, Link, Options, Rule, Scores, Verdict};
 use crate::model::Record;
@@ -203,9 +204,10 @@ impl<'a> Guarded<'a> {
         by_reviewer || singletons || self.alike(small, other)
     }
 
-    /// Whether every record of one group, compared with every record of the other, is at
-    /// least a possible duplicate: a link joins two groups only when it does not chain two
-    /// plainly different works through a third (A = B and B = C, but A and C not alike).
+    /// Whether no record of one group is, compared with a record of the other, a different
+    /// work: vetoed, or plainly different by its fields (years, volume, pages; see
+    /// [`contradicts`]). A link joins two groups only when it does not chain two different
+    /// works through a third (A = B and B = C, but A and C not the same).
     fn alike(&mut self, small: usize, other: usize) -> bool {
         let (xs, ys) = (self.members[small].clone(), self.members[other].clone());
         let records = self.records;
@@ -216,8 +218,11 @@ impl<'a> Guarded<'a> {
         }
         xs.iter().all(|x| {
             ys.iter().all(|y| {
-                compare(&self.keys[x], &self.keys[y], self.options)
-                    .is_some_and(|c| c.verdict != Verdict::Distinct)
+                let (kx, ky) = (&self.keys[x], &self.keys[y]);
+                match compare(kx, ky, self.options) {
+                    Some(c) => c.verdict != Verdict::Distinct,
+                    None => !contradicts(kx, ky, self.options),
+                }
             })
         })
     }

@@ -255,6 +255,20 @@ pub fn compare(x: &RecordKeys, y: &RecordKeys, options: &Options) -> Option<Comp
     None
 }
 
+/// Whether the two records' own fields say they are different works, whatever their titles:
+/// years further apart than the tolerance, different volumes, or different pages (first and
+/// last). What clustering checks before it joins a record to a group through a third record
+/// ([`super::cluster()`]): titles in two languages are no such evidence.
+pub fn contradicts(x: &RecordKeys, y: &RecordKeys, options: &Options) -> bool {
+    let year_gap = x.year.zip(y.year).map(|(a, b)| (a - b).abs());
+    let both_differ = |a: &Option<String>, b: &Option<String>| a.is_some() && b.is_some() && a != b;
+    year_gap.is_some_and(|g| g > options.year_tolerance)
+        || both_differ(&x.volume, &y.volume)
+        || (x.article_number == y.article_number
+            && both_differ(&x.first_page, &y.first_page)
+            && !same_last_page(x, y))
+}
+
 /// Shortest compacted title a merge by [`same_place`] trusts; shorter ones are queued.
 const MIN_TITLE: usize = 20;
 

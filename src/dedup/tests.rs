@@ -76,6 +76,36 @@ fn same_doi_merges_across_languages_and_spellings() {
 }
 
 #[test]
+fn a_norwegian_title_joins_through_its_doi_and_an_english_copy_without_one() {
+    // Cristin in Norwegian, Crossref in English with the same DOI, a database export in
+    // English without it: one work, although the Norwegian and the DOI-less record share
+    // no title words.
+    let mut rs = [
+        rec(
+            "1",
+            "Tildeling av helsetjenester i kommunene",
+            Some(2020),
+            Some("10.1000/abc"),
+        ),
+        rec(
+            "2",
+            "Allocation of health services in municipalities",
+            Some(2020),
+            Some("10.1000/abc"),
+        ),
+        rec(
+            "3",
+            "Allocation of health services in municipalities",
+            Some(2020),
+            None,
+        ),
+    ];
+    rs[2].venue = Some("Tidsskr Nor Laegeforen".into());
+    let c = run(&rs);
+    assert_eq!(members(&c), vec![vec![0, 1, 2]], "{:?}", c.refused);
+}
+
+#[test]
 fn a_supplement_doi_shared_by_different_abstracts_merges_nothing() {
     let mut a = rec(
         "1",
