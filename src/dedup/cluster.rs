@@ -12,8 +12,10 @@
 //! through a third; titles in two languages are no such evidence; the keys are computed
 //! only for records in such groups). A reviewer's "yes" may
 //! join groups with different identifiers (a work registered under two DOIs), never vetoed
-//! ones; the queue of uncertain pairs therefore only leaves out pairs a veto keeps apart. Cost: O(records +
-//! links · log links) for the sort, near-constant per union otherwise.
+//! ones; the queue of uncertain pairs therefore only leaves out pairs a veto keeps apart.
+//! Cost: O(records + links · log links) for the sort; per union, the vetoes of the smaller
+//! group and, unless both are single records, one field check per pair across the two
+//! groups (groups are small: the copies of one work).
 
 use super::compare::{compare, contradicts};
 use super::keys::{RecordKeys, identifiers};
