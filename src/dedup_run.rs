@@ -547,7 +547,7 @@ pub fn resolve_answers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testing::record;
+    use crate::screened::testing::record;
 
     fn link(a: &str, b: &str) -> StoredLink {
         StoredLink {

@@ -20,7 +20,8 @@
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
-//! provenance), [`text`] (markup stripping, control characters, Unicode normalisation, DOIs)
+//! provenance), [`screened`] (one merged record per work with its screening: what `export`,
+//! `index` and `search` read), [`text`] (markup stripping, control characters, Unicode normalisation, DOIs)
 //! and [`store`] (crash-safe JSON Lines: append + flush per page, atomic rewrite, a reader
 //! that tolerates a torn last line).
 //!
@@ -38,6 +39,7 @@ pub mod index;
 pub mod model;
 pub mod review;
 pub mod screen;
+pub mod screened;
 pub mod sources;
 pub mod store;
 pub mod text;

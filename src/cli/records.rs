@@ -1,5 +1,5 @@
 //! The review's records as every later stage sees them: each stored source record read
-//! once, merged into one [`ExportRecord`] per work, with its screening attached.
+//! once, merged into one [`ScreenedRecord`] per work, with its screening attached.
 //!
 //! One loader for `export`, `index`, `search`, `status` and `prisma`, so that they can
 //! never disagree about what "a record" is. Before `litscope dedup` has run, records sharing
@@ -9,8 +9,8 @@
 
 use super::CliError;
 use super::output::Ui;
-use crate::export::{self, ExportRecord};
 use crate::screen::protocol::Protocol;
+use crate::screened::{self, ScreenedRecord};
 use crate::store::decisions::{self, Decisions, EffectiveRule};
 use crate::store::dedup::Merges;
 use crate::store::records::{list_sources, read_records};
@@ -68,12 +68,12 @@ pub fn decisions(
 
 /// One record per work with its sources, source ids and screening at the latest stage it
 /// reached, in order of first appearance.
-pub fn unique_records(ws: &Workspace, ui: &Ui) -> Result<Vec<ExportRecord>, CliError> {
+pub fn unique_records(ws: &Workspace, ui: &Ui) -> Result<Vec<ScreenedRecord>, CliError> {
     let records = source_records(ws, ui)?;
     let merges = merges(ws, ui)?;
     let (decided, _) = decisions(ws, ui, &merges)?;
     let stages = Protocol::from_config(&ws.config).stage_names();
-    let mut merged = export::merge_by(records, |r| {
+    let mut merged = screened::merge_by(records, |r| {
         merges.group(r.source(), r.source_id(), &r.id).clone()
     });
     for r in &mut merged {

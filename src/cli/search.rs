@@ -142,7 +142,7 @@ pub fn run(args: Args, ws: &crate::workspace::Workspace, ui: &Ui) -> Result<Outc
         }
         FormatArg::Ris | FormatArg::Csv => {
             let all = super::records::unique_records(ws, ui)?;
-            let mut by_id: std::collections::HashMap<String, crate::export::ExportRecord> = all
+            let mut by_id: std::collections::HashMap<String, crate::screened::ScreenedRecord> = all
                 .into_iter()
                 .map(|r| (r.record.id.to_string(), r))
                 .collect();

@@ -12,7 +12,8 @@
 //! `litscope:tag=…`, comma-separated like BibLaTeX's keywords) and in a `litscope` field:
 //! `id=…; stage=…; decision=…; reasons=… | …; tags=… | …; note=…; source-ids=… | …`.
 
-use super::{ExportError, ExportRecord, WorkKind, one_line, ris::split_pages};
+use super::{ExportError, WorkKind, one_line, ris::split_pages};
+use crate::screened::ScreenedRecord;
 use std::collections::HashSet;
 use std::io::Write;
 use unicode_normalization::UnicodeNormalization;
@@ -67,7 +68,7 @@ pub fn ascii_fold(s: &str) -> String {
 }
 
 /// The key's stem: first author's family name (folded) and year, `anon` / `nd` when missing.
-fn key_stem(r: &ExportRecord) -> String {
+fn key_stem(r: &ScreenedRecord) -> String {
     let family = r
         .record
         .first_author()
@@ -82,7 +83,7 @@ fn key_stem(r: &ExportRecord) -> String {
 /// Citation keys for `records`, in order: `<family><year>_<first 4 characters of the record
 /// id>`, lengthened (up to the whole id) in the rare case two records would share a key.
 /// The same record gets the same key in every export.
-pub fn citation_keys(records: &[ExportRecord]) -> Vec<String> {
+pub fn citation_keys(records: &[ScreenedRecord]) -> Vec<String> {
     let mut used = HashSet::new();
     records
         .iter()
@@ -109,7 +110,7 @@ pub fn citation_keys(records: &[ExportRecord]) -> Vec<String> {
         .collect()
 }
 
-fn entry_type(r: &ExportRecord) -> (&'static str, &'static str) {
+fn entry_type(r: &ScreenedRecord) -> (&'static str, &'static str) {
     // (type, the field the venue goes into)
     match WorkKind::of(&r.record) {
         WorkKind::Article => ("article", "journal"),
@@ -135,7 +136,7 @@ fn author_field(a: &crate::model::Author) -> Option<String> {
     }
 }
 
-fn litscope_field(r: &ExportRecord) -> String {
+fn litscope_field(r: &ScreenedRecord) -> String {
     let mut parts = vec![format!("id={}", r.record.id)];
     if let Some(s) = &r.stage {
         parts.push(format!("stage={}", escape(s)));
@@ -157,7 +158,7 @@ fn litscope_field(r: &ExportRecord) -> String {
 }
 
 /// One record as a BibTeX entry with `key`.
-pub fn entry(r: &ExportRecord, key: &str) -> String {
+pub fn entry(r: &ScreenedRecord, key: &str) -> String {
     let rec = &r.record;
     let (kind, venue_field) = entry_type(r);
     let mut fields: Vec<(&str, String)> = Vec::new();
@@ -225,7 +226,7 @@ pub fn entry(r: &ExportRecord, key: &str) -> String {
 }
 
 /// Writes every record as BibTeX.
-pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(records: &[ScreenedRecord], w: &mut dyn Write) -> Result<(), ExportError> {
     for (r, key) in records.iter().zip(citation_keys(records)) {
         w.write_all(entry(r, &key).as_bytes())?;
     }
@@ -235,9 +236,9 @@ pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportEr
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
     use crate::model::Author;
+    use crate::screened::testing::*;
     use crate::store::decisions::Verdict;
 
     fn balanced(s: &str) -> bool {
@@ -317,7 +318,7 @@ mod tests {
             r.year = year;
             screened(r, None, &[], &[])
         };
-        let mut records: Vec<ExportRecord> = (0..200)
+        let mut records: Vec<ScreenedRecord> = (0..200)
             .map(|i| {
                 make(
                     &i.to_string(),

@@ -5,7 +5,8 @@
 //! Lists (`authors`, `sources`, `source_ids`, `reasons`, `tags`, `keywords`) are joined with
 //! `; `, the separator `litscope import` splits them on.
 
-use super::{ExportError, ExportRecord};
+use super::ExportError;
+use crate::screened::ScreenedRecord;
 use std::io::Write;
 
 /// The header row.
@@ -47,7 +48,7 @@ fn clean(s: String) -> String {
 }
 
 /// One record's row, in [`COLUMNS`] order.
-pub fn row(r: &ExportRecord) -> Vec<String> {
+pub fn row(r: &ScreenedRecord) -> Vec<String> {
     let rec = &r.record;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let cells = vec![
@@ -81,7 +82,7 @@ pub fn row(r: &ExportRecord) -> Vec<String> {
 }
 
 /// Writes the header and one row per record.
-pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(records: &[ScreenedRecord], w: &mut dyn Write) -> Result<(), ExportError> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
@@ -96,8 +97,8 @@ pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportEr
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::screened::testing::*;
     use crate::store::decisions::Verdict;
 
     #[test]

@@ -3,7 +3,8 @@
 //! `null`, plus `conflict` (true when reviewers disagree at the record's stage) and
 //! `screening` (every stage's decision).
 
-use super::{ExportError, ExportRecord};
+use super::ExportError;
+use crate::screened::ScreenedRecord;
 use serde::Serialize;
 use std::io::Write;
 
@@ -38,7 +39,7 @@ struct Line<'a> {
 }
 
 /// One record as a JSON object (without the newline).
-pub fn line(r: &ExportRecord) -> serde_json::Result<Vec<u8>> {
+pub fn line(r: &ScreenedRecord) -> serde_json::Result<Vec<u8>> {
     let rec = &r.record;
     serde_json::to_vec(&Line {
         id: rec.id.as_str(),
@@ -72,7 +73,7 @@ pub fn line(r: &ExportRecord) -> serde_json::Result<Vec<u8>> {
 }
 
 /// Writes one line per record.
-pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(records: &[ScreenedRecord], w: &mut dyn Write) -> Result<(), ExportError> {
     for r in records {
         let mut bytes = line(r).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
@@ -84,8 +85,8 @@ pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportEr
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::screened::testing::*;
     use crate::store::decisions::Verdict;
 
     #[test]

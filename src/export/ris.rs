@@ -6,10 +6,11 @@
 //! `N1` notes for the stage, the note and each `SOURCE:SOURCE_ID`. Values are kept on one
 //! line (a line break inside a value would start a bogus tag in most readers).
 
-use super::{ExportError, ExportRecord, WorkKind, one_line};
+use super::{ExportError, WorkKind, one_line};
+use crate::screened::ScreenedRecord;
 use std::io::Write;
 
-fn ris_type(r: &ExportRecord) -> &'static str {
+fn ris_type(r: &ScreenedRecord) -> &'static str {
     match WorkKind::of(&r.record) {
         WorkKind::Article => "JOUR",
         WorkKind::Chapter => "CHAP",
@@ -44,7 +45,7 @@ pub(crate) fn split_pages(pages: &str) -> (&str, Option<&str>) {
 }
 
 /// One record as RIS.
-pub fn entry(r: &ExportRecord) -> Vec<u8> {
+pub fn entry(r: &ScreenedRecord) -> Vec<u8> {
     let rec = &r.record;
     let mut out = Vec::with_capacity(1024);
     line(&mut out, "TY", ris_type(r));
@@ -122,7 +123,7 @@ pub fn entry(r: &ExportRecord) -> Vec<u8> {
 }
 
 /// Writes every record as RIS.
-pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(records: &[ScreenedRecord], w: &mut dyn Write) -> Result<(), ExportError> {
     for r in records {
         w.write_all(&entry(r))?;
     }
@@ -132,8 +133,8 @@ pub fn write(records: &[ExportRecord], w: &mut dyn Write) -> Result<(), ExportEr
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::screened::testing::*;
     use crate::store::decisions::Verdict;
 
     #[test]

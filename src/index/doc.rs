@@ -1,4 +1,4 @@
-//! One record as the index holds it: the searchable values of an [`ExportRecord`] (the
+//! One record as the index holds it: the searchable values of an [`ScreenedRecord`] (the
 //! merged record with its screening) in one flat, serialisable [`IndexDoc`].
 //!
 //! The JSON of an `IndexDoc` is stored with the document and hashed: a record whose JSON is
@@ -6,8 +6,8 @@
 //! the index stores, without reading the corpus.
 
 use super::schema::Fields;
-use crate::export::{self, ExportRecord};
 use crate::model::{Provenance, Record, RecordId};
+use crate::screened::{self, ScreenedRecord};
 use crate::store::decisions::{Decisions, EffectiveRule};
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
@@ -75,8 +75,8 @@ pub struct Screening {
 }
 
 impl Screening {
-    /// The screening an [`ExportRecord`] has after [`ExportRecord::attach`].
-    pub fn of_export(r: &ExportRecord) -> Self {
+    /// The screening an [`ScreenedRecord`] has after [`ScreenedRecord::attach`].
+    pub fn of_export(r: &ScreenedRecord) -> Self {
         let mut stages: Vec<(String, String)> = r
             .history
             .iter()
@@ -98,7 +98,7 @@ impl Screening {
         }
     }
 
-    /// The screening of record `id` under `decisions` (what [`ExportRecord::attach`] gives).
+    /// The screening of record `id` under `decisions` (what [`ScreenedRecord::attach`] gives).
     pub fn of_decisions(decisions: &Decisions, id: &RecordId, stages: &[String]) -> Self {
         let provenance = Provenance {
             source: String::new(),
@@ -112,7 +112,7 @@ impl Screening {
             .unwrap_or_else(|_| unreachable!("{{}} is JSON"));
         let mut record = Record::new(provenance, None, raw);
         record.id = id.clone();
-        let mut merged = export::merge_by([record], |r| r.id.clone());
+        let mut merged = screened::merge_by([record], |r| r.id.clone());
         let mut shell = merged
             .pop()
             .unwrap_or_else(|| unreachable!("one record in"));
@@ -142,7 +142,7 @@ impl Screening {
 impl IndexDoc {
     /// The values of a merged record; `is_database` tells imported databases from sources
     /// that are harvested.
-    pub fn from_export(r: &ExportRecord, is_database: &dyn Fn(&str) -> bool) -> Self {
+    pub fn from_export(r: &ScreenedRecord, is_database: &dyn Fn(&str) -> bool) -> Self {
         let rec = &r.record;
         IndexDoc {
             id: rec.id.to_string(),
@@ -235,7 +235,7 @@ pub fn facet(name: &str) -> Facet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testing::{author, record, screened};
+    use crate::screened::testing::{author, record, screened};
     use crate::store::decisions::{Action, DecisionEvent, Verdict};
 
     #[test]
