@@ -82,7 +82,7 @@ fn update(ws: &Workspace, ui: &Ui, index: &mut Index) -> Result<SyncReport, CliE
     let is_database = |s: &str| SourceKind::parse(s).is_none();
     let docs: Vec<IndexDoc> = records
         .iter()
-        .map(|r| IndexDoc::from_export(r, &is_database))
+        .map(|r| IndexDoc::from_screened(r, &is_database))
         .collect();
     drop(records);
     let bar = ui.progress().add(ProgressBar::new(docs.len() as u64));

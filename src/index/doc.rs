@@ -1,4 +1,4 @@
-//! One record as the index holds it: the searchable values of an [`ScreenedRecord`] (the
+//! One record as the index holds it: the searchable values of a [`ScreenedRecord`] (the
 //! merged record with its screening) in one flat, serialisable [`IndexDoc`].
 //!
 //! The JSON of an `IndexDoc` is stored with the document and hashed: a record whose JSON is
@@ -75,8 +75,8 @@ pub struct Screening {
 }
 
 impl Screening {
-    /// The screening an [`ScreenedRecord`] has after [`ScreenedRecord::attach`].
-    pub fn of_export(r: &ScreenedRecord) -> Self {
+    /// The screening a [`ScreenedRecord`] has after [`ScreenedRecord::attach`].
+    pub fn of_screened(r: &ScreenedRecord) -> Self {
         let mut stages: Vec<(String, String)> = r
             .history
             .iter()
@@ -117,7 +117,7 @@ impl Screening {
             .pop()
             .unwrap_or_else(|| unreachable!("one record in"));
         shell.attach(decisions, stages, EffectiveRule::default());
-        Screening::of_export(&shell)
+        Screening::of_screened(&shell)
     }
 
     /// The `decision:` values: where the record stands (`unscreened` too for a conflict), and
@@ -142,7 +142,7 @@ impl Screening {
 impl IndexDoc {
     /// The values of a merged record; `is_database` tells imported databases from sources
     /// that are harvested.
-    pub fn from_export(r: &ScreenedRecord, is_database: &dyn Fn(&str) -> bool) -> Self {
+    pub fn from_screened(r: &ScreenedRecord, is_database: &dyn Fn(&str) -> bool) -> Self {
         let rec = &r.record;
         IndexDoc {
             id: rec.id.to_string(),
@@ -164,7 +164,7 @@ impl IndexDoc {
             doi: rec.doi.clone(),
             kind: rec.kind.clone(),
             language: rec.language.clone(),
-            screening: Screening::of_export(r),
+            screening: Screening::of_screened(r),
         }
     }
 
@@ -246,7 +246,7 @@ mod tests {
         r.year = Some(2020);
         let mut e = screened(r, Some(Verdict::Include), &[], &["PA"]);
         e.sources.push("crossref".into());
-        let doc = IndexDoc::from_export(&e, &|s| s != "crossref");
+        let doc = IndexDoc::from_screened(&e, &|s| s != "crossref");
         assert_eq!(doc.authors, vec!["Økland, Åse"]);
         assert_eq!(doc.sources, vec!["scopus", "crossref"]);
         assert_eq!(doc.databases, vec!["scopus"]);
