@@ -4,10 +4,12 @@
 
 use super::output::{Ui, one_line, thousands};
 use crate::model::{HttpExchange, Record};
+use crate::sources::http::RetryNotice;
 use crate::sources::{Event, HarvestSink, PlannedSearch, SearchOutcome, SourceKind};
 use crate::store::records::SourceWriter;
 use crate::store::responses::SearchRecorder;
 use crate::store::{Diagnostic, StoreError};
+use crate::workspace::format_duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -175,13 +177,21 @@ impl HarvestSink for StoreSink {
                     ));
                 }
             }
-            Event::Retry(n) => self.say(&one_line(&format!(
-                "{label}: {}; retry {}/{} in {:.1}s",
-                n.reason,
-                n.attempt,
-                n.max,
-                n.wait.as_secs_f64()
-            ))),
+            // On a terminal the search's bar shows the wait until its next page; without one,
+            // one status line per wait (silenced by --quiet).
+            Event::Retry(n) => match self.bars.lock().expect("sink lock").get(&search.ordinal) {
+                Some(bar) if self.ui.shows_progress() => {
+                    bar.set_message(format!("· {}", waiting(n)));
+                }
+                _ => self.ui.status(&one_line(&format!(
+                    "{label}: {}; retrying in {} ({} failure, {} of {})",
+                    n.reason,
+                    format_duration(n.wait),
+                    ordinal(n.failures),
+                    format_duration(n.failing_for),
+                    format_duration(n.retry_for),
+                ))),
+            },
             Event::Restart { reason } => self.say(&one_line(&format!("{label}: {reason}"))),
             Event::Warning(w) => {
                 let line = one_line(&format!("{label}: {w}"));
@@ -192,5 +202,89 @@ impl HarvestSink for StoreSink {
                 }
             }
         }
+    }
+}
+
+/// What a search's progress bar says while a request waits to be retried:
+/// `retrying in 8s (HTTP 503, 3rd failure, 40s of 5m)`.
+fn waiting(n: &RetryNotice<'_>) -> String {
+    let what = match n.status {
+        Some(status) => format!("HTTP {status}"),
+        None => {
+            let reason = one_line(n.reason);
+            match reason.char_indices().nth(40) {
+                Some((cut, _)) => format!("{}…", &reason[..cut]),
+                None => reason,
+            }
+        }
+    };
+    format!(
+        "retrying in {} ({what}, {} failure, {} of {})",
+        format_duration(n.wait),
+        ordinal(n.failures),
+        format_duration(n.failing_for),
+        format_duration(n.retry_for)
+    )
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `22nd`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice<'a>(reason: &'a str, status: Option<u16>, failures: u32) -> RetryNotice<'a> {
+        RetryNotice {
+            url: "https://api.crossref.org/works?cursor=x",
+            reason,
+            status,
+            wait: Duration::from_millis(8_200),
+            failures,
+            failing_for: Duration::from_secs(40),
+            retry_for: Duration::from_secs(300),
+        }
+    }
+
+    #[test]
+    fn the_bar_shows_the_wait_the_failure_and_the_budget() {
+        let n = notice("HTTP 503 Service Unavailable: down", Some(503), 3);
+        assert_eq!(
+            waiting(&n),
+            "retrying in 8s (HTTP 503, 3rd failure, 40s of 5m)"
+        );
+        let n = notice(
+            "request failed: Connection reset by peer (os error 104)\u{1b}[31m",
+            None,
+            12,
+        );
+        assert_eq!(
+            waiting(&n),
+            "retrying in 8s (request failed: Connection reset by peer…, 12th failure, 40s of 5m)"
+        );
+    }
+
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+                "101st", "111th"
+            ]
+        );
     }
 }
