@@ -88,8 +88,9 @@ pub enum HttpError {
     },
     /// Retryable failures went on for the whole retry budget.
     #[error(
-        "GET {}: gave up after {attempts} attempts in {} of failures ([http] retry_for = \"{}\"); last: {last}",
-        display_url(url), format_duration(*failing_for), format_duration(*retry_for)
+        "GET {}: gave up after {attempts} attempt{} in {} of failures ([http] retry_for = \"{}\"); last: {last}",
+        display_url(url), if *attempts == 1 { "" } else { "s" }, format_duration(*failing_for),
+        format_duration(*retry_for)
     )]
     GaveUp {
         /// The URL.

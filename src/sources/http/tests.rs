@@ -284,6 +284,23 @@ async fn a_host_that_never_answered_fails_at_once_one_that_did_is_waited_for() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn no_budget_means_one_attempt() {
+    let url = url();
+    let mut h = stormy(MIN);
+    h.client.policy.retry_for = Duration::ZERO;
+    let err = h
+        .client
+        .get(&url, &Notes::default(), |_| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(": gave up after 1 attempt in 0s of failures ([http] retry_for = \"0s\"); last: HTTP 503"),
+        "{err}"
+    );
+    assert_eq!(h.times.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn resets_and_cut_bodies_are_retried_like_server_errors() {
     let url = url();
     let h = host(|url, _, n| match n {
@@ -297,7 +314,6 @@ async fn resets_and_cut_bodies_are_retried_like_server_errors() {
             Some(200),
             Some("body cut short after 1000 bytes: body error"),
         ),
-        2 => status(url, 200),
         _ => status(url, 200),
     });
     let parsed = h
