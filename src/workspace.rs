@@ -114,8 +114,14 @@ pub struct HttpConfig {
     /// Limit for establishing a connection.
     #[serde(with = "duration_text")]
     pub connect_timeout: Duration,
-    /// Retries after the first attempt for retryable failures.
-    pub max_retries: u32,
+    /// How long one request may keep failing (429, 5xx, timeouts, resets, cut bodies), from
+    /// its first failure, before its search stops. Retries are bounded by this time, not by a
+    /// count, so an unattended harvest sits out a storm of a few minutes.
+    #[serde(with = "duration_text")]
+    pub retry_for: Duration,
+    /// No longer used (retries are bounded by [`HttpConfig::retry_for`]); accepted so that
+    /// older review.toml files still load, and warned about by `harvest`.
+    pub max_retries: Option<u32>,
     /// First backoff delay; doubled per retry.
     #[serde(with = "duration_text")]
     pub backoff_initial: Duration,
@@ -170,7 +176,8 @@ impl Default for HttpConfig {
         HttpConfig {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
-            max_retries: 6,
+            retry_for: Duration::from_secs(300),
+            max_retries: None,
             backoff_initial: Duration::from_secs(1),
             backoff_max: Duration::from_secs(60),
             max_retry_after: Duration::from_secs(600),
@@ -189,6 +196,19 @@ mod duration_text {
         let text = String::deserialize(d)?;
         super::parse_duration(&text).map_err(serde::de::Error::custom)
     }
+}
+
+/// A duration as review.toml writes them (`"8s"`, `"5m"`, `"1m 30s"`, `"250ms"`): whole
+/// seconds from one second up, milliseconds below.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_micros().saturating_add(500) / 1000;
+    let whole = |n: u128| i64::try_from(n).unwrap_or(i64::MAX);
+    let shown = if ms >= 1000 {
+        jiff::SignedDuration::from_secs(whole(ms.saturating_add(500) / 1000))
+    } else {
+        jiff::SignedDuration::from_millis(whole(ms))
+    };
+    format!("{shown:#}")
 }
 
 /// Parses `"60s"`, `"250ms"`, `"2m"`, `"1h 30m"` (jiff's friendly format).
@@ -526,7 +546,7 @@ mod tests {
     fn the_shipped_templates_parse() {
         let config = ReviewConfig::parse(REVIEW_TEMPLATE, Path::new("review.toml")).unwrap();
         assert_eq!(config.stages.len(), 2);
-        assert_eq!(config.http.max_retries, 6);
+        assert_eq!(config.http.retry_for, Duration::from_secs(300));
         let q = QueryFile::parse(QUERY_TEMPLATE, Path::new("queries/example.toml")).unwrap();
         assert_eq!(q.name, "example");
         assert_eq!(q.searches[0].source, "crossref");
@@ -611,6 +631,27 @@ filter = '(tildeling* OR "purchaser provider") AND (kommun* OR municipal*)'
         )
         .unwrap();
         assert_eq!(c.http.rate["prosjektbanken"], (10, Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn durations_are_shown_as_they_are_written() {
+        let cases = [
+            (Duration::ZERO, "0s"),
+            (Duration::from_micros(20_400), "20ms"),
+            (Duration::from_millis(999), "999ms"),
+            (Duration::from_micros(999_600), "1s"),
+            (Duration::from_millis(8_400), "8s"),
+            (Duration::from_millis(8_600), "9s"),
+            (Duration::from_secs(90), "1m 30s"),
+            (Duration::from_secs(300), "5m"),
+        ];
+        for (d, text) in cases {
+            assert_eq!(format_duration(d), text, "{d:?}");
+        }
+        assert!(format_duration(Duration::MAX).ends_with('s'));
+        for text in ["250ms", "8s", "1m 30s", "5m"] {
+            assert_eq!(format_duration(parse_duration(text).unwrap()), text);
+        }
     }
 
     #[test]

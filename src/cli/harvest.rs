@@ -3,9 +3,10 @@
 use super::harvest_sink::StoreSink;
 use super::output::{Format, Ui, fit, one_line, print_json, print_text, thousands};
 use super::{CliError, Outcome};
-use crate::sources::http::{ClientOptions, HttpClient, RetryPolicy};
+use crate::sources::http::{ClientOptions, HttpClient};
 use crate::sources::limits::{Limiter, Limiters};
 use crate::sources::replay::ReplayTransport;
+use crate::sources::retry::RetryPolicy;
 use crate::sources::{
     Clients, HarvestError, PlannedSearch, SearchOutcome, SearchSpec, SourceKind, parse_base_url,
     run_search,
@@ -85,8 +86,11 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         None => format!("litscope/{} (literature review harvester)", crate::VERSION),
     };
     let http = &ws.config.http;
+    if http.max_retries.is_some() {
+        ui.warn("review.toml: [http] max_retries is no longer used: a failing request is retried for [http] retry_for (default \"5m\"), however many attempts that takes");
+    }
     let policy = RetryPolicy {
-        max_retries: http.max_retries,
+        retry_for: http.retry_for,
         initial: http.backoff_initial,
         max: http.backoff_max,
         max_retry_after: http.max_retry_after,
@@ -118,7 +122,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         bases,
         clients,
         sink: Arc::new(sink),
-        max_retries: policy.max_retries,
+        retry_for: policy.retry_for,
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -136,7 +140,7 @@ struct Ctx {
     bases: BTreeMap<SourceKind, Url>,
     clients: Clients,
     sink: Arc<StoreSink>,
-    max_retries: u32,
+    retry_for: std::time::Duration,
 }
 
 /// Resolves the query files into searches; every mistake names its file and line (exit 2).
@@ -442,7 +446,7 @@ fn replay_clients(ctx: &Ctx, rec: &Recording) -> Result<Clients, CliError> {
     let transport = Arc::new(ReplayTransport::new(&urls, &recorded_bases, load));
     let mut clients = Clients::default();
     for (&source, base) in &ctx.bases {
-        let client = HttpClient::replay(transport.clone(), base.clone(), ctx.max_retries);
+        let client = HttpClient::replay(transport.clone(), base.clone(), ctx.retry_for);
         clients.insert(source, Arc::new(client), base.clone());
     }
     Ok(clients)

@@ -3,47 +3,33 @@
 //!
 //! What is retried: 429, every 5xx, timeouts, refused or reset connections, and bodies that
 //! arrive cut short (the connection drops before `Content-Length` is reached, or a 200 body is
-//! not the JSON it should be). What is not: every other status (400 and 404 above all), which
-//! comes back as [`HttpError::Status`] with its body so the caller can recognise, say, an
-//! expired Crossref cursor. After `max_retries` the error names the URL and the last status.
-//! A caller with a better answer to a repeated 5xx than waiting (NVA halves its page size) can
-//! end a fetch sooner with [`FetchOptions`].
+//! not the JSON it should be) — for as long as the request has been failing less than
+//! `[http] retry_for` ([`super::retry`] decides). What is not, because waiting cannot heal it:
+//! every other status (400 and 404 above all), which comes back as [`HttpError::Status`] with
+//! its body so the caller can recognise, say, an expired Crossref cursor; and a host that has
+//! not answered once in this run and cannot be connected to ([`HttpError::Unreachable`]: a
+//! wrong base URL or no network, which the user at the terminal wants to hear about at once,
+//! not in five minutes). Once a host has answered, a refused connection is a server
+//! restarting and is retried like the rest. When the budget is spent, the error names the URL
+//! and the last failure. A caller with a better answer to a repeated 5xx than waiting (NVA
+//! halves its page size) can end a fetch sooner with [`FetchOptions`].
 //!
-//! The transport is either the network ([`reqwest`]) or a [`ReplayTransport`] serving
-//! recorded responses; everything above it — paging, parsing, retries — is the same code.
+//! The transport is the network ([`reqwest`]), a [`ReplayTransport`] serving recorded
+//! responses, or a function ([`HttpClient::simulated`], for tests); everything above it —
+//! paging, parsing, retries — is the same code. Online and simulated fetches wait on tokio's
+//! clock (so tests run storms of minutes in paused time); a replay never waits, and measures
+//! how long a request has been failing by the recorded times, so it gives up where the
+//! recorded run did.
 
 use super::limits::{Announced, Limiter};
 use super::replay::ReplayTransport;
+use super::retry::{Decision, RetryPolicy, parse_retry_after, retryable_status};
 use crate::model::HttpExchange;
+use crate::workspace::format_duration;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use url::Url;
-
-/// How failures are retried.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// First backoff delay, doubled per retry.
-    pub initial: Duration,
-    /// Longest backoff delay.
-    pub max: Duration,
-    /// Longest `Retry-After` honoured; a longer one stops the search.
-    pub max_retry_after: Duration,
-}
-
-impl RetryPolicy {
-    /// The delay before retry number `retry` (0-based): exponential, capped, with "equal
-    /// jitter" (half fixed, half random) so that concurrent clients spread out.
-    pub fn backoff(&self, retry: u32) -> Duration {
-        let base = self
-            .initial
-            .saturating_mul(1u32 << retry.min(20))
-            .min(self.max);
-        let half = base / 2;
-        half + half.mul_f64(fastrand::f64())
-    }
-}
 
 /// Per-request adjustments: the `Accept` header, and for a caller with a better answer
 /// to some failures than waiting: NVA halves its page size when a big page keeps failing with
@@ -71,14 +57,18 @@ pub trait FetchObserver: Sync {
 pub struct RetryNotice<'a> {
     /// The URL.
     pub url: &'a str,
-    /// Why (`HTTP 503 Service Unavailable`, `connection reset`, …).
+    /// Why (`HTTP 503 Service Unavailable: …`, `request failed: connection reset`, …).
     pub reason: &'a str,
+    /// The status, when the failure was a response (429 or 5xx).
+    pub status: Option<u16>,
     /// How long until the retry.
     pub wait: Duration,
-    /// Retry number, from 1.
-    pub attempt: u32,
-    /// Retries allowed.
-    pub max: u32,
+    /// Failures of this request in a row, from 1.
+    pub failures: u32,
+    /// How long the request has been failing (from the end of its first failed attempt).
+    pub failing_for: Duration,
+    /// How long it may keep failing before it is given up (`[http] retry_for`).
+    pub retry_for: Duration,
 }
 
 /// A request that did not produce a usable response.
@@ -96,20 +86,36 @@ pub enum HttpError {
         /// Its content type.
         content_type: Option<String>,
     },
-    /// Retryable failures did not stop within the retry budget.
+    /// Retryable failures went on for the whole retry budget.
     #[error(
-        "GET {}: gave up after {attempts} attempts; last: {last}",
-        display_url(url)
+        "GET {}: gave up after {attempts} attempt{} in {} of failures ([http] retry_for = \"{}\"); last: {last}",
+        display_url(url), if *attempts == 1 { "" } else { "s" }, format_duration(*failing_for),
+        format_duration(*retry_for)
     )]
     GaveUp {
         /// The URL.
         url: String,
-        /// Attempts made.
+        /// Attempts made (all failed).
         attempts: u32,
+        /// How long the request was failing.
+        failing_for: Duration,
+        /// The budget it had.
+        retry_for: Duration,
         /// The last failure.
         last: String,
         /// The last failure's status, when it was a response (429 or 5xx).
         status: Option<u16>,
+    },
+    /// The host could not be reached and has not answered once in this run.
+    #[error(
+        "GET {}: {reason}; the host has not answered once in this run, so litscope does not wait for it: check the base URL and the network, then run the harvest again",
+        display_url(url)
+    )]
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// Why (`could not connect: Connection refused (os error 111)`).
+        reason: String,
     },
     /// `Retry-After` asks for more patience than configured.
     #[error(
@@ -223,6 +229,9 @@ fn body_message(body: &[u8], content_type: Option<&str>) -> Option<String> {
     (!short.is_empty()).then_some(short)
 }
 
+/// Answers computed in process, for tests: waits and the clock are tokio's, as online.
+pub type Simulator = Box<dyn Fn(&Url) -> HttpExchange + Send + Sync>;
+
 /// Where requests go.
 pub enum Transport {
     /// The network.
@@ -239,13 +248,18 @@ pub enum Transport {
         /// The base URL requests are built on.
         live_base: Url,
     },
+    /// A function answering every request (see [`HttpClient::simulated`]).
+    Simulated(Simulator),
 }
 
-/// An HTTP client for one source.
+/// An HTTP client for one source (one host).
 pub struct HttpClient {
     transport: Transport,
     limiter: Arc<Limiter>,
     policy: RetryPolicy,
+    /// The host has answered (with any status) in this run: from then on a refused
+    /// connection is worth waiting for.
+    answered: AtomicBool,
 }
 
 /// How the network client is built.
@@ -259,7 +273,34 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
 }
 
+/// A retryable failure of one attempt.
+struct Failure {
+    reason: String,
+    status: Option<u16>,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    /// A failure without a usable response (network, cut body, unparsable body).
+    fn without_response(reason: String) -> Self {
+        Failure {
+            reason,
+            status: None,
+            retry_after: None,
+        }
+    }
+}
+
 impl HttpClient {
+    fn with(transport: Transport, limiter: Arc<Limiter>, policy: RetryPolicy) -> Self {
+        HttpClient {
+            transport,
+            limiter,
+            policy,
+            answered: AtomicBool::new(false),
+        }
+    }
+
     /// A client talking to the network under `limiter`.
     pub fn online(
         options: &ClientOptions,
@@ -273,39 +314,41 @@ impl HttpClient {
             .gzip(true)
             .build()
             .map_err(|e| format!("cannot set up HTTP: {e}"))?;
-        Ok(HttpClient {
-            transport: Transport::Online {
-                client,
-                user_agent: options.user_agent.clone(),
-            },
-            limiter,
-            policy,
-        })
+        let transport = Transport::Online {
+            client,
+            user_agent: options.user_agent.clone(),
+        };
+        Ok(Self::with(transport, limiter, policy))
     }
 
     /// A client replaying recorded responses for requests below `live_base`: no limits, no
-    /// waiting.
-    pub fn replay(transport: Arc<ReplayTransport>, live_base: Url, max_retries: u32) -> Self {
-        HttpClient {
-            transport: Transport::Replay {
-                transport,
-                live_base,
-            },
-            limiter: Arc::new(Limiter::unlimited()),
-            policy: RetryPolicy {
-                max_retries,
-                initial: Duration::ZERO,
-                max: Duration::ZERO,
-                max_retry_after: Duration::MAX,
-            },
-        }
+    /// waiting; a request is given up where the recorded times say it had been failing for
+    /// `retry_for`.
+    pub fn replay(transport: Arc<ReplayTransport>, live_base: Url, retry_for: Duration) -> Self {
+        let transport = Transport::Replay {
+            transport,
+            live_base,
+        };
+        let policy = RetryPolicy {
+            retry_for,
+            initial: Duration::ZERO,
+            max: Duration::ZERO,
+            max_retry_after: Duration::MAX,
+        };
+        Self::with(transport, Arc::new(Limiter::unlimited()), policy)
+    }
+
+    /// A client whose every request is answered by `answer` (which may look at tokio's clock:
+    /// in a test with paused time, a storm of minutes passes in milliseconds).
+    pub fn simulated(answer: Simulator, limiter: Arc<Limiter>, policy: RetryPolicy) -> Self {
+        Self::with(Transport::Simulated(answer), limiter, policy)
     }
 
     /// The User-Agent sent, when online.
     pub fn user_agent(&self) -> Option<&str> {
         match &self.transport {
             Transport::Online { user_agent, .. } => Some(user_agent),
-            Transport::Replay { .. } => None,
+            _ => None,
         }
     }
 
@@ -346,14 +389,20 @@ impl HttpClient {
         T: Send + 'static,
     {
         let parse = Arc::new(parse);
-        let replay = self.is_replay();
-        let mut retry = 0u32;
+        let origin = tokio::time::Instant::now();
+        // When this request's first failure was known (on the clock of `ended`).
+        let mut first_failure: Option<Duration> = None;
+        let mut failures = 0u32;
         let mut server_errors = 0u32;
         loop {
             let exchange = {
                 let _permit = self.limiter.acquire().await;
                 self.send(url, options.accept.unwrap_or(JSON)).await?
             };
+            let ended = self.ended(&exchange, origin.elapsed());
+            if exchange.status.is_some() {
+                self.answered.store(true, Ordering::Relaxed);
+            }
             self.limiter
                 .observe(Announced::from_headers(&exchange.response_headers));
             observer
@@ -362,29 +411,38 @@ impl HttpClient {
                     url: url.to_string(),
                     message,
                 })?;
-            let mut retry_after = None;
-            let mut last_status = None;
-            let reason = match (exchange.status, &exchange.error) {
-                (None, err) => err.clone().unwrap_or_else(|| "no response".into()),
-                (Some(s), Some(err)) if (200..300).contains(&s) => err.clone(),
+            let failure = match (exchange.status, &exchange.error) {
+                (None, err) => {
+                    let reason = err.clone().unwrap_or_else(|| "no response".into());
+                    if reason.starts_with(CONNECT_FAILED) && !self.answered.load(Ordering::Relaxed)
+                    {
+                        return Err(HttpError::Unreachable {
+                            url: url.to_string(),
+                            reason,
+                        });
+                    }
+                    Failure::without_response(reason)
+                }
+                (Some(s), Some(err)) if (200..300).contains(&s) => {
+                    Failure::without_response(err.clone())
+                }
                 (Some(s), _) if (200..300).contains(&s) => {
                     let (parse, received) = (parse.clone(), exchange.clone());
                     match tokio::task::spawn_blocking(move || parse(&received)).await {
                         Ok(Ok(value)) => return Ok(value),
-                        Ok(Err(e)) => format!("unusable response body ({e})"),
-                        Err(e) => format!("the response parser failed ({e})"),
+                        Ok(Err(e)) => {
+                            Failure::without_response(format!("unusable response body ({e})"))
+                        }
+                        Err(e) => {
+                            Failure::without_response(format!("the response parser failed ({e})"))
+                        }
                     }
                 }
-                (Some(s), _) if s == 429 || (500..600).contains(&s) => {
-                    last_status = Some(s);
-                    retry_after = exchange.header("retry-after").and_then(parse_retry_after);
-                    if s == 429 {
-                        // The whole host backs off, not only this request.
-                        self.limiter
-                            .pause_for(retry_after.unwrap_or_else(|| self.policy.backoff(retry)));
-                    }
-                    status_text(s, &exchange.body, exchange.header("content-type"))
-                }
+                (Some(s), _) if retryable_status(s) => Failure {
+                    reason: status_text(s, &exchange.body, exchange.header("content-type")),
+                    status: Some(s),
+                    retry_after: exchange.header("retry-after").and_then(parse_retry_after),
+                },
                 (Some(status), _) => {
                     return Err(HttpError::Status {
                         url: url.to_string(),
@@ -394,42 +452,66 @@ impl HttpClient {
                     });
                 }
             };
-            if last_status.is_some_and(|s| s >= 500) {
-                server_errors += 1;
-            }
-            let enough_server_errors = options
-                .server_error_retries
-                .is_some_and(|n| last_status.is_some_and(|s| s >= 500) && server_errors > n);
-            if retry >= self.policy.max_retries || enough_server_errors {
-                return Err(HttpError::GaveUp {
-                    url: url.to_string(),
-                    attempts: retry + 1,
-                    last: reason,
-                    status: last_status,
-                });
-            }
-            let wait = match retry_after {
-                Some(w) if w > self.policy.max_retry_after => {
-                    return Err(HttpError::RetryAfterTooLong {
+            failures += 1;
+            let failing_for = ended.saturating_sub(*first_failure.get_or_insert(ended));
+            let server_error = failure.status.is_some_and(|s| s >= 500);
+            server_errors += u32::from(server_error);
+            let enough_server_errors = server_error
+                && options
+                    .server_error_retries
+                    .is_some_and(|n| server_errors > n);
+            let decision = if enough_server_errors {
+                Decision::GiveUp
+            } else {
+                self.policy
+                    .after_failure(failures, failing_for, failure.retry_after)
+            };
+            let wait = match decision {
+                Decision::Wait(wait) => wait,
+                Decision::GiveUp => {
+                    return Err(HttpError::GaveUp {
                         url: url.to_string(),
-                        wait: w,
+                        attempts: failures,
+                        failing_for,
+                        retry_for: self.policy.retry_for,
+                        last: failure.reason,
+                        status: failure.status,
                     });
                 }
-                Some(w) => w,
-                None => self.policy.backoff(retry),
+                Decision::TooLong(wait) => {
+                    return Err(HttpError::RetryAfterTooLong {
+                        url: url.to_string(),
+                        wait,
+                    });
+                }
             };
-            retry += 1;
+            if failure.status == Some(429) {
+                // The whole host backs off, not only this request.
+                self.limiter.pause_for(wait);
+            }
             observer.retry(&RetryNotice {
                 url: url.as_str(),
-                reason: &reason,
+                reason: &failure.reason,
+                status: failure.status,
                 wait,
-                attempt: retry,
-                max: self.policy.max_retries,
+                failures,
+                failing_for,
+                retry_for: self.policy.retry_for,
             });
-            if !replay && !wait.is_zero() {
+            if !self.is_replay() && !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
         }
+    }
+
+    /// When an attempt ended: `now` on tokio's clock (from the start of the fetch), or for a
+    /// replay the recorded end (since the Unix epoch).
+    fn ended(&self, exchange: &HttpExchange, now: Duration) -> Duration {
+        if !self.is_replay() {
+            return now;
+        }
+        let at = Duration::try_from(exchange.time.as_duration()).unwrap_or_default();
+        at + Duration::from_millis(exchange.elapsed_ms)
     }
 
     async fn send(&self, url: &Url, accept: &str) -> Result<HttpExchange, HttpError> {
@@ -441,9 +523,13 @@ impl HttpClient {
                 transport,
                 live_base,
             } => transport.send(live_base, url),
+            Transport::Simulated(answer) => Ok(answer(url)),
         }
     }
 }
+
+/// How [`describe`] starts a failure to connect (refused, no such host, connect timeout).
+const CONNECT_FAILED: &str = "could not connect";
 
 /// `Accept` for API requests.
 const JSON: &str = "application/json";
@@ -516,10 +602,10 @@ async fn send_online(
 
 /// One line about a network failure, with its root cause (`connection reset by peer`).
 fn describe(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
+    let kind = if e.is_connect() {
+        CONNECT_FAILED
+    } else if e.is_timeout() {
         "timed out"
-    } else if e.is_connect() {
-        "could not connect"
     } else if e.is_body() || e.is_decode() {
         "body error"
     } else {
@@ -537,154 +623,5 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
-/// `Retry-After` as seconds (`120`, `1.5`) or an HTTP date.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let v = value.trim();
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
-    }
-    static PARSER: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
-    let at = PARSER.parse_timestamp(v).ok()?;
-    let d = jiff::Timestamp::now().duration_until(at);
-    Some(Duration::try_from(d).unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_exponentially_with_jitter_and_a_cap() {
-        let p = RetryPolicy {
-            max_retries: 6,
-            initial: Duration::from_secs(1),
-            max: Duration::from_secs(10),
-            max_retry_after: Duration::from_secs(60),
-        };
-        for retry in 0..8 {
-            let base = Duration::from_secs(1 << retry).min(Duration::from_secs(10));
-            for _ in 0..20 {
-                let d = p.backoff(retry);
-                assert!(d >= base / 2 && d <= base, "retry {retry}: {d:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn retry_after_in_seconds_or_as_a_date() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(
-            parse_retry_after("Tue, 16 Jun 2020 20:53:29 GMT"),
-            Some(Duration::ZERO)
-        );
-        let future = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(120);
-        let text = jiff::fmt::rfc2822::DateTimePrinter::new()
-            .timestamp_to_rfc9110_string(&future)
-            .unwrap();
-        let d = parse_retry_after(&text).unwrap();
-        assert!(
-            d > Duration::from_secs(110) && d <= Duration::from_secs(120),
-            "{d:?}"
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-    }
-
-    #[test]
-    fn error_bodies_become_one_readable_message() {
-        let crossref = br#"{"status":"failed","message-type":"validation-failure","message":[{"type":"integer-not-valid","value":"things","message":"Integer specified as things but must be a positive integer less than or equal to 1000."}]}"#;
-        assert_eq!(
-            status_text(400, crossref, Some("application/json;charset=utf-8")),
-            "HTTP 400 Bad Request: Integer specified as things but must be a positive integer less than or equal to 1000."
-        );
-        assert_eq!(
-            status_text(404, b"Resource not found.", Some("text/plain")),
-            "HTTP 404 Not Found: Resource not found."
-        );
-        let html = b"<html><body><h1>429 Too Many Requests</h1>You have sent too many requests.</body></html>";
-        assert_eq!(
-            status_text(429, html, Some("text/html")),
-            "HTTP 429 Too Many Requests: 429 Too Many Requests You have sent too many requests."
-        );
-        assert_eq!(status_text(503, b"", None), "HTTP 503 Service Unavailable");
-    }
-
-    struct Quiet;
-    impl FetchObserver for Quiet {
-        fn exchange(&self, _: &HttpExchange) -> Result<(), String> {
-            Ok(())
-        }
-        fn retry(&self, _: &RetryNotice<'_>) {}
-    }
-
-    /// A replaying client that answers one URL with `statuses` in turn.
-    fn replaying(url: &Url, statuses: &'static [u16]) -> HttpClient {
-        let urls = vec![url.to_string(); statuses.len()];
-        let load = {
-            let url = url.to_string();
-            Box::new(move |i: usize| {
-                Ok(HttpExchange {
-                    time: jiff::Timestamp::UNIX_EPOCH,
-                    elapsed_ms: 0,
-                    method: "GET".into(),
-                    url: url.clone(),
-                    request_headers: Vec::new(),
-                    status: Some(statuses[i]),
-                    response_headers: Vec::new(),
-                    body: bytes::Bytes::from_static(b"{}"),
-                    error: None,
-                })
-            })
-        };
-        let base = url.join("/").unwrap();
-        let transport = ReplayTransport::new(&urls, std::slice::from_ref(&base), load);
-        HttpClient::replay(Arc::new(transport), base, 5)
-    }
-
-    #[tokio::test]
-    async fn server_errors_can_end_a_fetch_early_with_their_status() {
-        let url = Url::parse("http://127.0.0.1:9/search/resources?size=100").unwrap();
-        let early = FetchOptions {
-            server_error_retries: Some(1),
-            ..Default::default()
-        };
-        let client = replaying(&url, &[503, 502, 200]);
-        let err = client
-            .get_with(&url, &Quiet, |_| Ok(()), early)
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                HttpError::GaveUp {
-                    attempts: 2,
-                    status: Some(502),
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        // Without the option the policy's budget applies.
-        let client = replaying(&url, &[503, 502, 200]);
-        assert!(client.get(&url, &Quiet, |_| Ok(())).await.is_ok());
-        // 429s are not server errors: they keep the whole budget.
-        let client = replaying(&url, &[429, 429, 429, 200]);
-        assert!(
-            client
-                .get_with(&url, &Quiet, |_| Ok(()), early)
-                .await
-                .is_ok()
-        );
-    }
-
-    #[test]
-    fn long_cursors_are_cut_in_messages() {
-        let url = format!(
-            "https://api.crossref.org/works?query=widget&cursor={}",
-            "A".repeat(1500)
-        );
-        let shown = display_url(&url);
-        assert!(shown.len() < 120, "{shown}");
-        assert!(shown.starts_with("https://api.crossref.org/works?query=widget&cursor=AAAA"));
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 //! The parts, from the wire up:
 //! - [`http`]: one client for every source (User-Agent, retries, backoff, `Retry-After`), over
 //!   the network or a [`replay`] of recorded responses;
+//! - [`retry`]: how long a failing request is retried (a time budget, not a count);
 //! - [`limits`]: per-host rate and concurrency limits learnt from the server's own headers;
 //! - one module per source ([`crossref`], [`cristin`], [`nva`], [`prosjektbanken`]) that
 //!   turns a [`SearchSpec`] into requests and pages into [`Record`]s;
@@ -19,6 +20,7 @@ pub mod limits;
 pub mod nva;
 pub mod prosjektbanken;
 pub mod replay;
+pub mod retry;
 
 use crate::model::{HttpExchange, Record, SearchCounts};
 use http::{FetchObserver, HttpClient, HttpError, RetryNotice};

@@ -4,7 +4,9 @@ use crate::common::crossref::{
     self, RealChain, Synthetic, SyntheticOptions, fixture, synthetic_items,
 };
 use crate::common::server::{Reply, Server};
-use crate::common::{TestWorkspace, crossref_query, record_set, stderr, stdout};
+use crate::common::{
+    TestWorkspace, assert_retried_for_the_budget, crossref_query, record_set, stderr, stdout,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -304,15 +306,21 @@ fn retries_503_and_gives_up_keeping_what_it_had() {
     let out = ws.run(&["harvest"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    let line = err.lines().find(|l| l.starts_with("error:")).unwrap();
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    let line = errors[0];
     assert!(
-        line.contains(
-            "gave up after 4 attempts; last: HTTP 503 Service Unavailable: down for maintenance"
-        ),
+        line.contains("gave up after ")
+            && line.contains(
+                " of failures ([http] retry_for = \"1s\"); last: HTTP 503 Service Unavailable: down for maintenance"
+            ),
         "{line}"
     );
-    assert!(line.contains(&server.url()), "{line}");
-    assert_eq!(server.requests().len(), 1 + 4);
+    assert!(
+        line.contains(&format!("GET {}/works?", server.url())),
+        "{line}"
+    );
+    assert_retried_for_the_budget(&server.requests()[1..]);
     assert_eq!(
         ws.records("crossref").len(),
         20,
@@ -330,7 +338,14 @@ fn connection_reset_is_retried() {
     let out = ws.ok(&["harvest"]);
     assert_eq!(ws.records("crossref").len(), 30);
     assert_eq!(server.requests().len(), 4);
-    assert!(stderr(&out).contains("retry 1/3"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Connection reset by peer")
+            && err.contains("; retrying in ")
+            && err.contains(" (1st failure, 0s of 1s)")
+            && err.contains(" (2nd failure, "),
+        "{err}"
+    );
 }
 
 #[test]
@@ -638,4 +653,171 @@ fn two_harvests_never_write_one_workspace_at_once() {
     drop(lock);
     ws.ok(&["harvest"]);
     assert_eq!(ws.records("crossref").len(), 30);
+}
+
+/// The storm of issue 12: after 2,000 of 5,000 records, eight failures in a row (429, 503, a
+/// reset connection, a truncated body, twice), then the server recovers.
+fn storm_server(items: usize, rows: usize, ok_before: usize, storm: usize) -> Server {
+    let mock = Synthetic::new(synthetic_items(items, "storm"), SyntheticOptions::default());
+    let cut = crossref::envelope(&synthetic_items(rows, "cut"), Some(items), rows, None);
+    let count = AtomicUsize::new(0);
+    Server::start(move |r| {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        if n < ok_before || n >= ok_before + storm {
+            return mock.handle(r);
+        }
+        match (n - ok_before) % 4 {
+            0 => Reply::text(
+                429,
+                "text/html",
+                "<html><body><h1>429 Too Many Requests</h1></body></html>",
+            ),
+            1 => Reply::text(503, "text/plain", "down for maintenance"),
+            2 => Reply::Reset,
+            _ => Reply::Truncate {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: cut.clone(),
+                send: 1000,
+            },
+        }
+    })
+}
+
+/// Sets `[http] retry_for` of a test workspace.
+fn retry_for(ws: &TestWorkspace, budget: &str) {
+    let review = std::fs::read_to_string(ws.root.join("review.toml")).unwrap();
+    let changed = review.replace("retry_for = \"1s\"", &format!("retry_for = \"{budget}\""));
+    assert_ne!(review, changed);
+    ws.write("review.toml", &changed);
+}
+
+#[test]
+fn issue_12_a_fault_storm_within_the_time_budget_does_not_stop_the_harvest() {
+    let server = storm_server(5000, 500, 4, 8);
+    let ws = workspace_with(&server, &crossref_query("q", "rows = 500"));
+    retry_for(&ws, "30s");
+    let (json, out) = ws.json(&["harvest"]);
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        stderr(&out)
+    );
+    let records = ws.records("crossref");
+    assert_eq!(records.len(), 5000, "every record arrives");
+    assert_eq!(record_set(&records).len(), 5000, "and none twice");
+    assert_eq!(json["retrieved"], 5000);
+    assert_eq!(server.requests().len(), 10 + 8);
+    let log = &ws.runlog()[0];
+    assert_eq!(log["status"], "complete");
+    assert_eq!(log["retries"], 8);
+    assert_eq!(log["requests"], 18);
+    // Without a terminal: one status line per wait, saying why, how long, and how far into
+    // the budget.
+    let err = stderr(&out);
+    let waits: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("; retrying in "))
+        .collect();
+    assert_eq!(waits.len(), 8, "{err}");
+    for (line, (nth, why)) in waits.iter().zip([
+        ("1st", "HTTP 429 Too Many Requests"),
+        ("2nd", "HTTP 503 Service Unavailable: down for maintenance"),
+        ("3rd", "Connection reset by peer"),
+        ("4th", "body cut short after 1000 bytes"),
+        ("5th", "HTTP 429"),
+        ("6th", "HTTP 503"),
+        ("7th", "Connection reset"),
+        ("8th", "body cut short"),
+    ]) {
+        assert!(line.starts_with("crossref q#1: "), "{line}");
+        assert!(line.contains(why), "{line}");
+        assert!(line.contains(&format!("({nth} failure, ")), "{line}");
+        assert!(line.ends_with(" of 30s)"), "{line}");
+    }
+}
+
+#[test]
+fn issue_12_a_storm_longer_than_the_budget_stops_the_search_and_a_rerun_completes_it() {
+    // Twelve failures in a row with a budget of half a second (backoff 20-100 ms): given up.
+    let server = storm_server(3000, 500, 2, 1000);
+    let ws = workspace_with(&server, &crossref_query("q", "rows = 500"));
+    retry_for(&ws, "500ms");
+    let out = ws.run(&["harvest", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        !err.contains("retrying in"),
+        "--quiet hides the waits: {err}"
+    );
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].starts_with(&format!("error: crossref q#1: GET {}/works?", server.url()))
+            && errors[0].contains("gave up after ")
+            && errors[0].contains("([http] retry_for = \"500ms\"); last: "),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(
+        ws.records("crossref").len(),
+        1000,
+        "the pages before the storm are kept"
+    );
+    assert_eq!(ws.runlog()[0]["status"], "failed");
+
+    // The server recovers: the rerun ends with every record once.
+    let server = storm_server(3000, 500, 0, 0);
+    let mut ws = ws;
+    ws.crossref(&server.url());
+    ws.ok(&["harvest"]);
+    let records = ws.records("crossref");
+    assert_eq!(record_set(&records).len(), 3000);
+    assert_eq!(ws.runlog()[1]["status"], "complete");
+}
+
+#[test]
+fn issue_12_a_host_that_never_answered_fails_at_once() {
+    // Nothing listens on the port the test environment gives Crossref; a long budget that
+    // would apply to a host that had answered.
+    let mut ws = TestWorkspace::new();
+    ws.env("LITSCOPE_MAILTO", "reviewer@uni.no");
+    ws.write("queries/q.toml", &crossref_query("q", "rows = 20"));
+    retry_for(&ws, "10m");
+    let out = ws.run(&["harvest"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].starts_with("error: crossref q#1: GET http://127.0.0.1:9/works?")
+            && errors[0].contains("could not connect")
+            && errors[0].contains("the host has not answered once in this run")
+            && errors[0].contains("check the base URL and the network"),
+        "{}",
+        errors[0]
+    );
+    assert!(!err.contains("retrying in"), "{err}");
+    let log = &ws.runlog()[0];
+    assert_eq!(log["requests"], 1);
+    assert_eq!(log["retries"], 0);
+}
+
+#[test]
+fn an_old_max_retries_setting_still_loads_and_is_warned_about() {
+    let server = synthetic(30, SyntheticOptions::default());
+    let ws = workspace_with(&server, &crossref_query("q", "rows = 20"));
+    let review = std::fs::read_to_string(ws.root.join("review.toml")).unwrap();
+    ws.write(
+        "review.toml",
+        &review.replace("retry_for = \"1s\"", "max_retries = 6"),
+    );
+    let out = ws.ok(&["harvest"]);
+    assert_eq!(ws.records("crossref").len(), 30);
+    assert!(
+        stderr(&out).contains("warning: review.toml: [http] max_retries is no longer used"),
+        "{}",
+        stderr(&out)
+    );
 }

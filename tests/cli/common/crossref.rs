@@ -1,5 +1,6 @@
 //! Crossref on a local server, built from the real recorded responses in
-//! `../shared/fixtures/crossref/`.
+//! `tests/fixtures/crossref/` (copied from `../shared/fixtures/crossref/`, see its
+//! PROVENANCE.md).
 //!
 //! [`RealChain`] replays the three recorded cursor pages exactly as recorded and checks that
 //! pages 2 and 3 are asked for with the cursor page 1 returned. [`Synthetic`] serves any
@@ -9,13 +10,16 @@
 //! recorded shape and wording of Crossref's validation failure.
 
 use super::server::{Reply, Request};
-use super::shared_fixture;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// `tests/fixtures/crossref/<name>`.
 pub fn fixture(name: &str) -> Vec<u8> {
-    shared_fixture(&format!("fixtures/crossref/{name}"))
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/crossref")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 pub const PAGES: [&str; 3] = [

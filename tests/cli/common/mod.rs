@@ -11,20 +11,33 @@ pub mod server;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "../../../src/testutil.rs"]
-mod testutil;
-pub use testutil::shared_fixture;
-
-/// `[http]` settings that keep failure tests fast.
+/// `[http]` settings that keep failure tests fast: a request that keeps failing is given up
+/// after one second.
 pub const FAST_HTTP: &str = r#"
 [http]
 timeout = "5s"
 connect_timeout = "2s"
-max_retries = 3
+retry_for = "1s"
 backoff_initial = "20ms"
 backoff_max = "100ms"
 rate = { prosjektbanken = "1000/1s", cristin = "1000/1s", nva = "1000/1s" }
 "#;
+
+/// The `retry_for` of [`FAST_HTTP`].
+pub const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Asserts that `attempts` (every attempt of one request that never succeeded, as the server
+/// saw them) went on for the retry budget, not for a count of attempts: more attempts than
+/// the old budget of four, the last one started at least [`RETRY_FOR`] after the first.
+pub fn assert_retried_for_the_budget(attempts: &[server::Request]) {
+    assert!(attempts.len() > 4, "{} attempts", attempts.len());
+    let span = attempts.last().unwrap().at - attempts[0].at;
+    assert!(
+        span >= RETRY_FOR,
+        "{} attempts, the last {span:?} after the first: given up before retry_for",
+        attempts.len()
+    );
+}
 
 pub struct TestWorkspace {
     _dir: tempfile::TempDir,
