@@ -8,11 +8,18 @@
 //! text. `doi` and `url` are verbatim fields: nothing is escaped there, and the three
 //! characters that would break an entry (`{`, `}`, `\`) are percent-encoded.
 //!
+//! The record's type is the nearest entry type (`@article` with `journal`, `@inproceedings` and
+//! `@incollection` with `booktitle`, `@techreport` with `institution`, `@phdthesis` or
+//! `@mastersthesis` with `school`, else `@misc`); when that reads back as another type, or the
+//! record has genres, `entrysubtype` (biblatex's field for a finer type) carries the
+//! vocabulary's terms (see [`crate::worktype`]).
+//!
 //! Screening travels in `keywords` (`litscope:decision=include`, `litscope:reason=…`,
 //! `litscope:tag=…`, comma-separated like BibLaTeX's keywords) and in a `litscope` field:
 //! `id=…; stage=…; decision=…; reasons=… | …; tags=… | …; note=…; source-ids=… | …`.
 
-use super::{ExportError, WorkKind, one_line, ris::split_pages};
+use super::{ExportError, one_line, ris::split_pages, type_terms};
+use crate::model::{Genre, WorkType};
 use crate::screened::ScreenedRecord;
 use std::collections::HashSet;
 use std::io::Write;
@@ -110,17 +117,34 @@ pub fn citation_keys(records: &[ScreenedRecord]) -> Vec<String> {
         .collect()
 }
 
-fn entry_type(r: &ScreenedRecord) -> (&'static str, &'static str) {
-    // (type, the field the venue goes into)
-    match WorkKind::of(&r.record) {
-        WorkKind::Article => ("article", "journal"),
-        WorkKind::Chapter => ("incollection", "booktitle"),
-        WorkKind::Proceedings => ("inproceedings", "booktitle"),
-        WorkKind::Book => ("book", "series"),
-        WorkKind::Thesis => ("phdthesis", "school"),
-        WorkKind::Report => ("techreport", "institution"),
+/// The entry type of a record and the field its venue goes into (a record of no known type
+/// is an article when it has a venue, as reference managers would guess).
+pub(crate) fn entry_type(r: &ScreenedRecord) -> (&'static str, &'static str) {
+    use WorkType::*;
+    let rec = &r.record;
+    let Some(kind) = rec.kind else {
+        return if rec.venue.is_some() {
+            ("article", "journal")
+        } else {
+            ("misc", "journal")
+        };
+    };
+    match kind {
+        // biblatex writes newspaper and magazine articles as @article with a subtype.
+        JournalArticle | NewsArticle => ("article", "journal"),
+        ProceedingsArticle => ("inproceedings", "booktitle"),
+        BookChapter | BookSection | BookPart | BookTrack | ReferenceEntry => {
+            ("incollection", "booktitle")
+        }
+        Book | EditedBook | Monograph | ReferenceBook | BookSet | BookSeries => ("book", "series"),
+        Proceedings | ProceedingsSeries => ("proceedings", "series"),
+        Report | ReportComponent | ReportSeries => ("techreport", "institution"),
+        Dissertation if rec.genre.contains(&Genre::MastersThesis) => ("mastersthesis", "school"),
+        Dissertation => ("phdthesis", "school"),
+        PostedContent => ("unpublished", "journal"),
         // `journal` rather than `howpublished`: importers (ours, Zotero) read it as the venue.
-        WorkKind::Other => ("misc", "journal"),
+        Dataset | Database | Component | PeerReview | Standard | Grant | Journal | JournalIssue
+        | JournalVolume | Other | Project | Presentation | WebPage => ("misc", "journal"),
     }
 }
 
@@ -201,6 +225,10 @@ pub fn entry(r: &ScreenedRecord, key: &str) -> String {
     }
     if let Some(a) = &rec.abstract_text {
         fields.push(("abstract", escape(a)));
+    }
+    let terms = type_terms(rec, kind);
+    if !terms.is_empty() {
+        fields.push(("entrysubtype", terms.join(", ")));
     }
     let mut keywords: Vec<String> = rec.keywords.iter().map(|k| escape(k)).collect();
     if let Some(d) = r.decision {

@@ -1,16 +1,17 @@
 //! CSV export: the contract's columns (`id, title, authors, year, journal, volume, issue,
 //! pages, doi, abstract, sources, source_ids, decision, reasons, tags`) followed by `stage,
-//! note, keywords, url, language`, RFC 4180 quoting (fields with commas, quotes or line
-//! breaks in double quotes, quotes doubled), CRLF line ends, UTF-8 without a byte-order mark.
-//! Lists (`authors`, `sources`, `source_ids`, `reasons`, `tags`, `keywords`) are joined with
-//! `; `, the separator `litscope import` splits them on.
+//! note, keywords, url, language, type, genre`, RFC 4180 quoting (fields with commas, quotes
+//! or line breaks in double quotes, quotes doubled), CRLF line ends, UTF-8 without a
+//! byte-order mark. Lists (`authors`, `sources`, `source_ids`, `reasons`, `tags`, `keywords`,
+//! `genre`) are joined with `; `, the separator `litscope import` splits them on. `type` and
+//! `genre` are the vocabulary's terms ([`crate::worktype`]).
 
 use super::ExportError;
 use crate::screened::ScreenedRecord;
 use std::io::Write;
 
 /// The header row.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "title",
     "authors",
@@ -31,6 +32,8 @@ pub const COLUMNS: [&str; 20] = [
     "keywords",
     "url",
     "language",
+    "type",
+    "genre",
 ];
 
 /// Drops control characters other than tab and line breaks (an escape sequence in a title
@@ -77,6 +80,12 @@ pub fn row(r: &ScreenedRecord) -> Vec<String> {
             .join("; "),
         s(&rec.url),
         s(&rec.language),
+        rec.kind.map(|k| k.as_str()).unwrap_or_default().to_string(),
+        rec.genre
+            .iter()
+            .map(|g| g.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
     ];
     cells.into_iter().map(clean).collect()
 }
@@ -124,7 +133,7 @@ mod tests {
         assert_eq!(
             rest,
             format!(
-                "{},\"A \"\"quoted\"\", title\",\"Hansen, Kari; Berg, Ola\",2019,,,,,10.1000/x,\"Line one\nline two\",crossref,crossref:10.1000/x,exclude,wrong setting; not empirical,PA,title-abstract,,,,\r\n",
+                "{},\"A \"\"quoted\"\", title\",\"Hansen, Kari; Berg, Ola\",2019,,,,,10.1000/x,\"Line one\nline two\",crossref,crossref:10.1000/x,exclude,wrong setting; not empirical,PA,title-abstract,,,,,,\r\n",
                 e.record.id
             )
         );

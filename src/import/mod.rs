@@ -8,7 +8,8 @@
 //! memory grows with one record plus the output. [`RecordBuilder`] turns each entry into a
 //! [`Record`] with its provenance: the source id is the file's own record id when it has one
 //! not seen before in the file, else a stable id from the file's SHA-256 and the record's
-//! position, so importing the same file again gives the same ids.
+//! position, so importing the same file again gives the same ids. Each format's type names
+//! are read into the one vocabulary of [`crate::worktype`].
 //!
 //! Nothing here prints or touches the corpus; `cli::import` stores and reports.
 
@@ -176,8 +177,10 @@ pub struct Entry {
     pub issn: Vec<String>,
     /// Abstract.
     pub abstract_text: Option<String>,
-    /// The format's own type (`JOUR`, `article`, `Journal Article`).
-    pub kind: Option<String>,
+    /// The format's own type terms, most specific first (`JOUR` then any `M3`; MEDLINE's
+    /// every `PT`; WoS `DT` parts then `PT`; BibTeX's `entrysubtype` and `type`, then the
+    /// entry type), read by [`crate::worktype::classify`].
+    pub kinds: Vec<String>,
     /// Language.
     pub language: Option<String>,
     /// Keywords.
@@ -364,7 +367,7 @@ impl RecordBuilder {
                 }
             })
             .and_then(non_empty);
-        r.kind = line(entry.kind);
+        r.set_type(entry.kinds.iter().map(String::as_str));
         r.language = line(entry.language);
         r.keywords = entry
             .keywords
