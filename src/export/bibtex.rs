@@ -15,12 +15,14 @@
 //! vocabulary's terms (see [`crate::worktype`]).
 //!
 //! Screening travels in `keywords` (`litscope:decision=include`, `litscope:reason=…`,
-//! `litscope:tag=…`, comma-separated like BibLaTeX's keywords) and in a `litscope` field:
+//! `litscope:tag=…`, comma-separated like BibLaTeX's keywords; an item holding a comma or
+//! semicolon in braces) and in a `litscope` field:
 //! `id=…; stage=…; decision=…; reasons=… | …; tags=… | …; note=…; source-ids=… | …`.
 
 use super::{ExportError, one_line, ris::split_pages, type_terms};
 use crate::model::{Genre, WorkType};
 use crate::screened::ScreenedRecord;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 use unicode_normalization::UnicodeNormalization;
@@ -44,6 +46,17 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// An item of a comma-separated list field (`keywords`), already escaped: in braces when it
+/// holds a comma or semicolon, so that it is read back whole (biblatex's list parsing and
+/// litscope's import treat a braced group as one item).
+fn list_item(escaped: &str) -> Cow<'_, str> {
+    if escaped.contains([',', ';']) {
+        Cow::Owned(format!("{{{escaped}}}"))
+    } else {
+        Cow::Borrowed(escaped)
+    }
 }
 
 /// A verbatim value (`doi`, `url`): braces and backslashes percent-encoded, nothing else.
@@ -242,7 +255,14 @@ pub fn entry(r: &ScreenedRecord, key: &str) -> String {
     keywords.extend(r.tags.iter().map(|x| escape(&format!("litscope:tag={x}"))));
     keywords.extend(r.screening_keywords().iter().map(|x| escape(x)));
     if !keywords.is_empty() {
-        fields.push(("keywords", keywords.join(", ")));
+        fields.push((
+            "keywords",
+            keywords
+                .iter()
+                .map(|k| list_item(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
     }
     fields.push(("litscope", litscope_field(r)));
     let mut out = format!("@{kind}{{{key},\n");
@@ -336,6 +356,24 @@ mod tests {
         )), "{text}");
         assert!(text.ends_with("}\n\n"));
         assert!(balanced(&text));
+    }
+
+    #[test]
+    fn keywords_with_commas_or_semicolons_are_braced_and_read_back_whole() {
+        let mut r = record("pubmed", "1", None);
+        r.keywords = vec![
+            "Home Care Services, Hospital-Based".into(),
+            "bestiller; utfører".into(),
+            "plain".into(),
+            "50% {odd}".into(),
+        ];
+        let text = entry(&screened(r.clone(), None, &[], &[]), "k");
+        assert!(
+            text.contains("  keywords = {{Home Care Services, Hospital-Based}, {bestiller; utfører}, plain, 50\\% \\textbraceleft{}odd\\textbraceright{}},\n"),
+            "{text}"
+        );
+        let (entries, _) = crate::import::parse_all(crate::import::Format::Bibtex, &text);
+        assert_eq!(entries[0].keywords, r.keywords);
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! note, keywords, url, language, type, genre`, RFC 4180 quoting (fields with commas, quotes
 //! or line breaks in double quotes, quotes doubled), CRLF line ends, UTF-8 without a
 //! byte-order mark. Lists (`authors`, `sources`, `source_ids`, `reasons`, `tags`, `keywords`,
-//! `genre`) are joined with `; `, the separator `litscope import` splits them on. `type` and
-//! `genre` are the vocabulary's terms ([`crate::worktype`]).
+//! `genre`) are joined with `; `, the separator `litscope import` splits them on; a keyword
+//! that holds a `;` is quoted inside the cell ([`crate::text::join_list`]). `type` and `genre`
+//! are the vocabulary's terms ([`crate::worktype`]).
 
 use super::ExportError;
 use crate::screened::ScreenedRecord;
+use crate::text::join_list;
 use std::io::Write;
 
 /// The header row.
@@ -72,20 +74,17 @@ pub fn row(r: &ScreenedRecord) -> Vec<String> {
         r.tags.join("; "),
         s(&r.stage),
         s(&r.note),
-        rec.keywords
-            .iter()
-            .cloned()
-            .chain(r.screening_keywords())
-            .collect::<Vec<_>>()
-            .join("; "),
+        join_list(
+            &rec.keywords
+                .iter()
+                .cloned()
+                .chain(r.screening_keywords())
+                .collect::<Vec<_>>(),
+        ),
         s(&rec.url),
         s(&rec.language),
         rec.kind.map(|k| k.as_str()).unwrap_or_default().to_string(),
-        rec.genre
-            .iter()
-            .map(|g| g.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
+        join_list(&rec.genre.iter().map(|g| g.as_str()).collect::<Vec<_>>()),
     ];
     cells.into_iter().map(clean).collect()
 }

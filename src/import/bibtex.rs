@@ -428,8 +428,8 @@ fn author(raw: &str) -> Author {
     parse_name(&latex::decode(t))
 }
 
-/// The items of a list field (`entrysubtype = {a, b}`): split on commas and semicolons
-/// outside braces, so an item in braces keeps its commas.
+/// The items of a list field (`keywords = {a, b; {c, d}}`): split on commas and semicolons
+/// outside braces, so an item in braces keeps its commas (how litscope's export writes them).
 fn list(value: &str) -> impl Iterator<Item = &str> {
     let b = value.as_bytes();
     let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
@@ -508,12 +508,9 @@ fn entry(line: usize, kind: String, key: String, fields: Fields) -> Entry {
             "url" | "note" | "howpublished" | "eprint" | "unique-id" | "annote" => {
                 e.doi_hints.push(latex::decode_verbatim(value))
             }
-            "keywords" | "keyword" | "mendeley-tags" | "author_keywords" => e.keywords.extend(
-                latex::decode(value)
-                    .split([';', ','])
-                    .map(|k| k.trim().to_string())
-                    .filter(|k| !k.is_empty()),
-            ),
+            "keywords" | "keyword" | "mendeley-tags" | "author_keywords" => e
+                .keywords
+                .extend(list(value).map(|k| latex::decode(k).trim().to_string())),
             // biblatex's subtype of the entry type, and the type a report or thesis names
             // (`Working Paper`, `Master's thesis`): finer than the entry type, before it.
             "entrysubtype" | "type" => e
@@ -607,6 +604,10 @@ pages = {12--19}
  type = {Working Paper}, entrysubtype = {review}, institution = {NIBR}}";
         let (e, d) = parse_all(text);
         assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            e[0].keywords,
+            ["tillit", "New Public Management, NPM", "b\u{f8}k", "a;b"]
+        );
         assert_eq!(e[0].kinds, ["Working Paper", "review", "techreport"]);
         assert_eq!(e[0].venue.as_deref(), Some("NIBR"));
         assert_eq!(e[0].raw.get("ENTRYTYPE"), Some("techreport"));

@@ -322,12 +322,7 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
             Col::StartPage => sp = Some(value.trim()),
             Col::EndPage => ep = Some(value.trim()),
             Col::Doi => e.dois.push(value.clone()),
-            Col::Keywords => e.keywords.extend(
-                value
-                    .split(';')
-                    .map(|k| k.trim().to_string())
-                    .filter(|k| !k.is_empty()),
-            ),
+            Col::Keywords => e.keywords.extend(crate::text::split_list(value)),
             Col::Url => {
                 Entry::set(&mut e.url, value);
                 e.doi_hints.push(value.clone());
