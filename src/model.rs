@@ -7,7 +7,8 @@
 //!
 //! Why the id looks the way it does: a [`RecordId`] is derived from the DOI when there is one
 //! and from `source:source_id` otherwise, so the same work keeps its id across re-harvests and
-//! decisions never point at the wrong record. Storage uniqueness is per `(source, source_id)`,
+//! decisions never point at the wrong record. A record read back from litscope's own export
+//! keeps the id the export gave it (see [`crate::import::own`]), DOI or not. Storage uniqueness is per `(source, source_id)`,
 //! so two records of one source that share a DOI (a book chapter carrying its book's DOI) are
 //! both kept; telling them apart is dedup's job.
 
