@@ -251,7 +251,7 @@ fn describe(r: &Record) -> String {
         r.issue.as_deref().unwrap_or("-"),
         r.pages.as_deref().unwrap_or("-"),
         r.doi.as_deref().unwrap_or("-"),
-        r.kind.as_deref().unwrap_or("-"),
+        r.kind.map_or("-", |k| k.as_str()),
     )
 }
 

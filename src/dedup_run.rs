@@ -363,7 +363,15 @@ fn side(r: &Record, key: &str) -> Side {
         ),
         ("doi", opt(&r.doi)),
         ("ids", ids.join("; ")),
-        ("type", opt(&r.kind)),
+        (
+            "type",
+            r.kind
+                .iter()
+                .map(|k| k.as_str())
+                .chain(r.genre.iter().map(|g| g.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("abstract", abstract_text),
     ]);
     Side::new(key, r.id.as_str(), rows)

@@ -20,8 +20,10 @@
 //! | overview | `status` | [`store`] | `corpus/` | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
-//! provenance), [`screened`] (one merged record per work with its screening: what `export`,
-//! `index` and `search` read), [`text`] (markup stripping, control characters, Unicode normalisation, DOIs)
+//! provenance), [`worktype`] (the one vocabulary of record types, and the table that reads
+//! every source's type names into it), [`screened`] (one merged record per work with its
+//! screening: what `export`, `index` and `search` read), [`text`] (markup stripping, control
+//! characters, Unicode normalisation, DOIs)
 //! and [`store`] (crash-safe JSON Lines: append + flush per page, atomic rewrite, a reader
 //! that tolerates a torn last line).
 //!
@@ -44,6 +46,7 @@ pub mod sources;
 pub mod store;
 pub mod text;
 pub mod workspace;
+pub mod worktype;
 
 #[cfg(test)]
 mod testutil;

@@ -7,10 +7,12 @@
 //!
 //! Why the id looks the way it does: a [`RecordId`] is derived from the DOI when there is one
 //! and from `source:source_id` otherwise, so the same work keeps its id across re-harvests and
-//! decisions never point at the wrong record. Storage uniqueness is per `(source, source_id)`,
+//! decisions never point at the wrong record. A record read back from litscope's own export
+//! keeps the id the export gave it (see [`crate::import::own`]), DOI or not. Storage uniqueness is per `(source, source_id)`,
 //! so two records of one source that share a DOI (a book chapter carrying its book's DOI) are
 //! both kept; telling them apart is dedup's job.
 
+pub use crate::worktype::{Genre, WorkType};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -207,9 +209,17 @@ pub struct Record {
     /// The abstract in other languages, by language code.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub other_abstracts: BTreeMap<String, String>,
-    /// The source's own type name (`journal-article`, `book-chapter`, …).
+    /// The kind of work, in litscope's vocabulary (see [`crate::worktype`]); the source's own
+    /// term stays in `raw`. A record stored with the source's term reads normalised.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<WorkType>,
+    /// The finer kinds the source names (`review`, `case-report`, `erratum`, …).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::worktype::lenient_genres"
+    )]
+    pub genre: Vec<Genre>,
     /// Language code as the source gives it (`en`, `nb`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
@@ -261,6 +271,7 @@ impl Record {
             abstract_text: None,
             other_abstracts: BTreeMap::new(),
             kind: None,
+            genre: Vec::new(),
             language: None,
             keywords: Vec::new(),
             url: None,
@@ -280,6 +291,14 @@ impl Record {
     /// The record's identifier within its source.
     pub fn source_id(&self) -> &str {
         &self.provenance.source_id
+    }
+
+    /// Sets the type and genres from the source's own type terms, most specific first (see
+    /// [`crate::worktype::classify`]).
+    pub fn set_type<'a>(&mut self, terms: impl IntoIterator<Item = &'a str>) {
+        let c = crate::worktype::classify(terms);
+        self.kind = c.kind;
+        self.genre = c.genre;
     }
 
     /// The first author's family name (or literal name), if any.

@@ -208,6 +208,9 @@ fn fill(base: &mut Record, other: &Record) {
     if base.keywords.is_empty() {
         base.keywords = other.keywords.clone();
     }
+    if base.genre.is_empty() {
+        base.genre = other.genre.clone();
+    }
     if base.issn.is_empty() {
         base.issn = other.issn.clone();
     }

@@ -420,6 +420,83 @@ pub fn normalize_doi(s: &str) -> Option<String> {
     Some(d.to_lowercase())
 }
 
+/// A list in one CSV cell, items joined with `; `: an item that holds a `;` (or starts with a
+/// quote) goes in double quotes, its quotes doubled, so [`split_list`] gives it back whole.
+/// Cells of plain items read as they always did in every tool (`a; b; c`).
+pub fn join_list<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let item = item.as_ref();
+        if i > 0 {
+            out.push_str("; ");
+        }
+        if item.contains(';') || item.trim_start().starts_with('"') {
+            out.push('"');
+            out.push_str(&item.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(item);
+        }
+    }
+    out
+}
+
+/// The items of a list cell (`a; b; "c; d"`), trimmed, empty ones dropped: the inverse of
+/// [`join_list`]. A quote opens a quoted item only at an item's start, and a quoted item must
+/// end at a `;` or the end of the cell; otherwise its quotes are ordinary characters, so a
+/// foreign cell with a stray quote splits as plain text would.
+pub fn split_list(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = cell;
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some((item, after)) = quoted_item(trimmed) {
+            out.push(item);
+            match after.trim_start().strip_prefix(';') {
+                Some(next) => rest = next,
+                None => break,
+            }
+            continue;
+        }
+        let (item, next) = match trimmed.split_once(';') {
+            Some((item, next)) => (item, Some(next)),
+            None => (trimmed, None),
+        };
+        if !item.trim().is_empty() {
+            out.push(item.trim().to_string());
+        }
+        match next {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// `"…"` at the start of `s` (quotes doubled inside), when what follows it is a `;` or
+/// nothing: the item and the rest after the closing quote.
+fn quoted_item(s: &str) -> Option<(String, &str)> {
+    let inner = s.strip_prefix('"')?;
+    let mut item = String::new();
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '"' {
+            item.push(c);
+            continue;
+        }
+        if inner[i + 1..].starts_with('"') {
+            item.push('"');
+            chars.next();
+            continue;
+        }
+        let after = &inner[i + 1..];
+        let next = after.trim_start();
+        return (next.is_empty() || next.starts_with(';'))
+            .then(|| (item.trim().to_string(), after));
+    }
+    None
+}
+
 /// Percent-encodes the characters that separate screening items and keywords (`%`, `|`,
 /// `;`, `,`, `+`, line breaks), so an item survives every format's keyword splitting.
 pub fn encode_item(s: &str) -> String {
@@ -524,6 +601,38 @@ pub fn normalize_orcid(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_cells_keep_items_with_semicolons_and_quotes_whole() {
+        let cases: &[&[&str]] = &[
+            &["a", "b"],
+            &["bestiller; utfører", "tillit, styring"],
+            &["\"quoted\" start", "mid \"quote\"", "x"],
+            &["æøå; ÆØÅ", ";", "\""],
+            &[],
+        ];
+        for items in cases {
+            let cell = join_list(items);
+            let back = split_list(&cell);
+            let want: Vec<String> = items
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            assert_eq!(back, want, "{cell}");
+        }
+        assert_eq!(join_list(&["a", "b; c"]), "a; \"b; c\"");
+        // Foreign cells: plain items, and quotes that do not close an item.
+        assert_eq!(
+            split_list("budgeting; municipalities;; "),
+            ["budgeting", "municipalities"]
+        );
+        assert_eq!(
+            split_list("5\" floppy; \"open; x"),
+            ["5\" floppy", "\"open", "x"]
+        );
+        assert_eq!(split_list("\"NPM\" reform; y"), ["\"NPM\" reform", "y"]);
+    }
 
     #[test]
     fn character_references_name_their_character() {

@@ -9,7 +9,7 @@
 
 use super::names::{surnames, venue_acronym, venue_words};
 use super::pages::pages;
-use crate::model::Record;
+use crate::model::{Genre, Record, WorkType};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -59,7 +59,7 @@ pub struct RecordKeys {
     pub kind: Option<Kind>,
 }
 
-/// Broad publication types, from the source's own type names.
+/// Broad publication types, from the record's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Journal article (`article`, `JOUR`, `journal-article`, `Journal Article`).
@@ -70,21 +70,15 @@ pub enum Kind {
     Book,
 }
 
-/// The broad type of a source's type name; `None` when it says nothing useful.
-pub fn kind(name: &str) -> Option<Kind> {
-    let n = name.to_lowercase();
-    if n.contains("proceedings") || n.contains("conf") || n.contains("paper-conference") {
-        Some(Kind::Conference)
-    } else if n.contains("chapter")
-        || n.contains("book")
-        || n.contains("incollection")
-        || n == "chap"
-    {
-        Some(Kind::Book)
-    } else if n.contains("article") || n == "jour" || n.contains("journal") {
-        Some(Kind::Article)
-    } else {
-        None
+/// The broad type of a record's type; `None` when it says nothing useful.
+pub fn kind(kind: WorkType) -> Option<Kind> {
+    use WorkType::*;
+    match kind {
+        ProceedingsArticle | Proceedings | ProceedingsSeries => Some(Kind::Conference),
+        Book | EditedBook | Monograph | ReferenceBook | BookSet | BookSeries | BookChapter
+        | BookSection | BookPart | BookTrack | ReferenceEntry => Some(Kind::Book),
+        JournalArticle => Some(Kind::Article),
+        _ => None,
     }
 }
 
@@ -147,8 +141,8 @@ impl RecordKeys {
             first_page,
             article_number,
             last_page,
-            notice: notice(raw_title, r.kind.as_deref()),
-            kind: r.kind.as_deref().and_then(kind),
+            notice: notice(raw_title, &r.genre),
+            kind: r.kind.and_then(kind),
             meeting_abstract: is_supplement(issue)
                 || is_supplement(volume_text)
                 || r.venue.as_deref().is_some_and(is_meeting_venue),
@@ -296,15 +290,14 @@ pub fn clean_title(t: &str) -> String {
     out.trim().to_string()
 }
 
-/// What kind of notice a title (or the source's type) says the record is.
-pub fn notice(title: &str, kind: Option<&str>) -> Option<Notice> {
+/// What kind of notice a title (or the genres the source names) says the record is.
+pub fn notice(title: &str, genre: &[Genre]) -> Option<Notice> {
     let t = fold(title);
     let starts = |prefixes: &[&str]| {
         prefixes
             .iter()
             .any(|p| t.starts_with(p) && t[p.len()..].chars().next().is_none_or(|c| c == ' '))
     };
-    let kind = kind.map(str::to_lowercase).unwrap_or_default();
     if starts(&[
         "erratum",
         "errata",
@@ -312,8 +305,7 @@ pub fn notice(title: &str, kind: Option<&str>) -> Option<Notice> {
         "corrigendum",
         "correcting",
         "notice of correction",
-    ]) || kind.contains("erratum")
-        || kind.contains("correction")
+    ]) || genre.contains(&Genre::Erratum)
     {
         return Some(Notice::Erratum);
     }
@@ -323,7 +315,7 @@ pub fn notice(title: &str, kind: Option<&str>) -> Option<Notice> {
         "withdrawn",
         "notice of retraction",
         "expression of concern",
-    ]) || kind.contains("retraction")
+    ]) || genre.contains(&Genre::Retraction)
     {
         return Some(Notice::Retraction);
     }
@@ -340,7 +332,7 @@ pub fn notice(title: &str, kind: Option<&str>) -> Option<Notice> {
         "re",
         "letter to the editor",
         "a response",
-    ]) || kind.contains("comment")
+    ]) || genre.contains(&Genre::Comment)
     {
         return Some(Notice::Comment);
     }
@@ -351,6 +343,7 @@ pub fn notice(title: &str, kind: Option<&str>) -> Option<Notice> {
         || t.contains("review protocol")
         || t.contains("trial protocol")
         || t.starts_with("protocol")
+        || genre.contains(&Genre::Protocol)
     {
         return Some(Notice::Protocol);
     }
@@ -730,40 +723,40 @@ mod tests {
         assert_eq!(
             notice(
                 "Erratum: Gain-of-function mutations in complement factor B",
-                None
+                &[]
             ),
             Some(Notice::Erratum)
         );
         assert_eq!(
-            notice("Correction to: Home care in Norway", None),
+            notice("Correction to: Home care in Norway", &[]),
             Some(Notice::Erratum)
         );
         assert_eq!(
-            notice("Atypical HUS - Reply", None),
+            notice("Atypical HUS - Reply", &[]),
             None,
             "a trailing Reply is left to the titles' similarity"
         );
+        assert_eq!(notice("Reply to Hansen et al.", &[]), Some(Notice::Comment));
+        assert_eq!(notice("Retraction notice", &[]), Some(Notice::Retraction));
         assert_eq!(
-            notice("Reply to Hansen et al.", None),
-            Some(Notice::Comment)
-        );
-        assert_eq!(notice("Retraction notice", None), Some(Notice::Retraction));
-        assert_eq!(
-            notice("Allocation of home care: a study protocol", None),
+            notice("Allocation of home care: a study protocol", &[]),
             Some(Notice::Protocol)
         );
-        assert_eq!(notice("Anything", Some("Erratum")), Some(Notice::Erratum));
-        assert_eq!(notice("Correctional health care in prisons", None), None);
-        assert_eq!(notice("Responsiveness of home care services", None), None);
+        assert_eq!(notice("Anything", &[Genre::Erratum]), Some(Notice::Erratum));
+        assert_eq!(notice("Anything", &[Genre::Comment]), Some(Notice::Comment));
+        assert_eq!(notice("Anything", &[Genre::Review]), None);
+        assert_eq!(notice("Correctional health care in prisons", &[]), None);
+        assert_eq!(notice("Responsiveness of home care services", &[]), None);
     }
 
     #[test]
     fn publication_types() {
-        assert_eq!(kind("inproceedings"), Some(Kind::Conference));
-        assert_eq!(kind("journal-article"), Some(Kind::Article));
-        assert_eq!(kind("JOUR"), Some(Kind::Article));
-        assert_eq!(kind("book-chapter"), Some(Kind::Book));
-        assert_eq!(kind("misc"), None);
+        assert_eq!(kind("inproceedings".into()), Some(Kind::Conference));
+        assert_eq!(kind(WorkType::JournalArticle), Some(Kind::Article));
+        assert_eq!(kind("JOUR".into()), Some(Kind::Article));
+        assert_eq!(kind(WorkType::BookChapter), Some(Kind::Book));
+        assert_eq!(kind("misc".into()), None);
+        assert_eq!(kind(WorkType::NewsArticle), None);
     }
 
     #[test]

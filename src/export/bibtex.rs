@@ -8,12 +8,21 @@
 //! text. `doi` and `url` are verbatim fields: nothing is escaped there, and the three
 //! characters that would break an entry (`{`, `}`, `\`) are percent-encoded.
 //!
+//! The record's type is the nearest entry type (`@article` with `journal`, `@inproceedings` and
+//! `@incollection` with `booktitle`, `@techreport` with `institution`, `@phdthesis` or
+//! `@mastersthesis` with `school`, else `@misc`); when that reads back as another type, or the
+//! record has genres, `entrysubtype` (biblatex's field for a finer type) carries the
+//! vocabulary's terms (see [`crate::worktype`]).
+//!
 //! Screening travels in `keywords` (`litscope:decision=include`, `litscope:reason=…`,
-//! `litscope:tag=…`, comma-separated like BibLaTeX's keywords) and in a `litscope` field:
+//! `litscope:tag=…`, comma-separated like BibLaTeX's keywords; an item holding a comma or
+//! semicolon in braces) and in a `litscope` field:
 //! `id=…; stage=…; decision=…; reasons=… | …; tags=… | …; note=…; source-ids=… | …`.
 
-use super::{ExportError, WorkKind, one_line, ris::split_pages};
+use super::{ExportError, one_line, ris::split_pages, type_terms};
+use crate::model::{Genre, WorkType};
 use crate::screened::ScreenedRecord;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 use unicode_normalization::UnicodeNormalization;
@@ -37,6 +46,17 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// An item of a comma-separated list field (`keywords`), already escaped: in braces when it
+/// holds a comma or semicolon, so that it is read back whole (biblatex's list parsing and
+/// litscope's import treat a braced group as one item).
+fn list_item(escaped: &str) -> Cow<'_, str> {
+    if escaped.contains([',', ';']) {
+        Cow::Owned(format!("{{{escaped}}}"))
+    } else {
+        Cow::Borrowed(escaped)
+    }
 }
 
 /// A verbatim value (`doi`, `url`): braces and backslashes percent-encoded, nothing else.
@@ -110,17 +130,34 @@ pub fn citation_keys(records: &[ScreenedRecord]) -> Vec<String> {
         .collect()
 }
 
-fn entry_type(r: &ScreenedRecord) -> (&'static str, &'static str) {
-    // (type, the field the venue goes into)
-    match WorkKind::of(&r.record) {
-        WorkKind::Article => ("article", "journal"),
-        WorkKind::Chapter => ("incollection", "booktitle"),
-        WorkKind::Proceedings => ("inproceedings", "booktitle"),
-        WorkKind::Book => ("book", "series"),
-        WorkKind::Thesis => ("phdthesis", "school"),
-        WorkKind::Report => ("techreport", "institution"),
+/// The entry type of a record and the field its venue goes into (a record of no known type
+/// is an article when it has a venue, as reference managers would guess).
+pub(crate) fn entry_type(r: &ScreenedRecord) -> (&'static str, &'static str) {
+    use WorkType::*;
+    let rec = &r.record;
+    let Some(kind) = rec.kind else {
+        return if rec.venue.is_some() {
+            ("article", "journal")
+        } else {
+            ("misc", "journal")
+        };
+    };
+    match kind {
+        // biblatex writes newspaper and magazine articles as @article with a subtype.
+        JournalArticle | NewsArticle => ("article", "journal"),
+        ProceedingsArticle => ("inproceedings", "booktitle"),
+        BookChapter | BookSection | BookPart | BookTrack | ReferenceEntry => {
+            ("incollection", "booktitle")
+        }
+        Book | EditedBook | Monograph | ReferenceBook | BookSet | BookSeries => ("book", "series"),
+        Proceedings | ProceedingsSeries => ("proceedings", "series"),
+        Report | ReportComponent | ReportSeries => ("techreport", "institution"),
+        Dissertation if rec.genre.contains(&Genre::MastersThesis) => ("mastersthesis", "school"),
+        Dissertation => ("phdthesis", "school"),
+        PostedContent => ("unpublished", "journal"),
         // `journal` rather than `howpublished`: importers (ours, Zotero) read it as the venue.
-        WorkKind::Other => ("misc", "journal"),
+        Dataset | Database | Component | PeerReview | Standard | Grant | Journal | JournalIssue
+        | JournalVolume | Other | Project | Presentation | WebPage => ("misc", "journal"),
     }
 }
 
@@ -202,6 +239,10 @@ pub fn entry(r: &ScreenedRecord, key: &str) -> String {
     if let Some(a) = &rec.abstract_text {
         fields.push(("abstract", escape(a)));
     }
+    let terms = type_terms(rec, kind);
+    if !terms.is_empty() {
+        fields.push(("entrysubtype", terms.join(", ")));
+    }
     let mut keywords: Vec<String> = rec.keywords.iter().map(|k| escape(k)).collect();
     if let Some(d) = r.decision {
         keywords.push(format!("litscope:decision={d}"));
@@ -214,7 +255,14 @@ pub fn entry(r: &ScreenedRecord, key: &str) -> String {
     keywords.extend(r.tags.iter().map(|x| escape(&format!("litscope:tag={x}"))));
     keywords.extend(r.screening_keywords().iter().map(|x| escape(x)));
     if !keywords.is_empty() {
-        fields.push(("keywords", keywords.join(", ")));
+        fields.push((
+            "keywords",
+            keywords
+                .iter()
+                .map(|k| list_item(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
     }
     fields.push(("litscope", litscope_field(r)));
     let mut out = format!("@{kind}{{{key},\n");
@@ -308,6 +356,24 @@ mod tests {
         )), "{text}");
         assert!(text.ends_with("}\n\n"));
         assert!(balanced(&text));
+    }
+
+    #[test]
+    fn keywords_with_commas_or_semicolons_are_braced_and_read_back_whole() {
+        let mut r = record("pubmed", "1", None);
+        r.keywords = vec![
+            "Home Care Services, Hospital-Based".into(),
+            "bestiller; utfører".into(),
+            "plain".into(),
+            "50% {odd}".into(),
+        ];
+        let text = entry(&screened(r.clone(), None, &[], &[]), "k");
+        assert!(
+            text.contains("  keywords = {{Home Care Services, Hospital-Based}, {bestiller; utfører}, plain, 50\\% \\textbraceleft{}odd\\textbraceright{}},\n"),
+            "{text}"
+        );
+        let (entries, _) = crate::import::parse_all(crate::import::Format::Bibtex, &text);
+        assert_eq!(entries[0].keywords, r.keywords);
     }
 
     #[test]

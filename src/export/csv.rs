@@ -1,16 +1,19 @@
 //! CSV export: the contract's columns (`id, title, authors, year, journal, volume, issue,
 //! pages, doi, abstract, sources, source_ids, decision, reasons, tags`) followed by `stage,
-//! note, keywords, url, language`, RFC 4180 quoting (fields with commas, quotes or line
-//! breaks in double quotes, quotes doubled), CRLF line ends, UTF-8 without a byte-order mark.
-//! Lists (`authors`, `sources`, `source_ids`, `reasons`, `tags`, `keywords`) are joined with
-//! `; `, the separator `litscope import` splits them on.
+//! note, keywords, url, language, type, genre`, RFC 4180 quoting (fields with commas, quotes
+//! or line breaks in double quotes, quotes doubled), CRLF line ends, UTF-8 without a
+//! byte-order mark. Lists (`authors`, `sources`, `source_ids`, `reasons`, `tags`, `keywords`,
+//! `genre`) are joined with `; `, the separator `litscope import` splits them on; a keyword
+//! that holds a `;` is quoted inside the cell ([`crate::text::join_list`]). `type` and `genre`
+//! are the vocabulary's terms ([`crate::worktype`]).
 
 use super::ExportError;
 use crate::screened::ScreenedRecord;
+use crate::text::join_list;
 use std::io::Write;
 
 /// The header row.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "title",
     "authors",
@@ -31,6 +34,8 @@ pub const COLUMNS: [&str; 20] = [
     "keywords",
     "url",
     "language",
+    "type",
+    "genre",
 ];
 
 /// Drops control characters other than tab and line breaks (an escape sequence in a title
@@ -69,14 +74,17 @@ pub fn row(r: &ScreenedRecord) -> Vec<String> {
         r.tags.join("; "),
         s(&r.stage),
         s(&r.note),
-        rec.keywords
-            .iter()
-            .cloned()
-            .chain(r.screening_keywords())
-            .collect::<Vec<_>>()
-            .join("; "),
+        join_list(
+            &rec.keywords
+                .iter()
+                .cloned()
+                .chain(r.screening_keywords())
+                .collect::<Vec<_>>(),
+        ),
         s(&rec.url),
         s(&rec.language),
+        rec.kind.map(|k| k.as_str()).unwrap_or_default().to_string(),
+        join_list(&rec.genre.iter().map(|g| g.as_str()).collect::<Vec<_>>()),
     ];
     cells.into_iter().map(clean).collect()
 }
@@ -124,7 +132,7 @@ mod tests {
         assert_eq!(
             rest,
             format!(
-                "{},\"A \"\"quoted\"\", title\",\"Hansen, Kari; Berg, Ola\",2019,,,,,10.1000/x,\"Line one\nline two\",crossref,crossref:10.1000/x,exclude,wrong setting; not empirical,PA,title-abstract,,,,\r\n",
+                "{},\"A \"\"quoted\"\", title\",\"Hansen, Kari; Berg, Ola\",2019,,,,,10.1000/x,\"Line one\nline two\",crossref,crossref:10.1000/x,exclude,wrong setting; not empirical,PA,title-abstract,,,,,,\r\n",
                 e.record.id
             )
         );

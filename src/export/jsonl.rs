@@ -1,7 +1,8 @@
 //! JSON Lines export: one object per record with the CSV export's keys; `authors`,
 //! `sources`, `source_ids`, `reasons`, `tags` and `keywords` are arrays, missing values
-//! `null`, plus `conflict` (true when reviewers disagree at the record's stage) and
-//! `screening` (every stage's decision).
+//! `null`, plus `conflict` (true when reviewers disagree at the record's stage),
+//! `screening` (every stage's decision), `type` (the vocabulary's term, see
+//! [`crate::worktype`]) and `genre` (an array of finer kinds).
 
 use super::ExportError;
 use crate::screened::ScreenedRecord;
@@ -35,7 +36,9 @@ struct Line<'a> {
     url: Option<&'a str>,
     language: Option<&'a str>,
     #[serde(rename = "type")]
-    kind: Option<&'a str>,
+    kind: Option<&'static str>,
+    /// Finer kinds (`review`, `case-report`).
+    genre: Vec<&'static str>,
 }
 
 /// One record as a JSON object (without the newline).
@@ -68,7 +71,8 @@ pub fn line(r: &ScreenedRecord) -> serde_json::Result<Vec<u8>> {
             .collect(),
         url: rec.url.as_deref(),
         language: rec.language.as_deref(),
-        kind: rec.kind.as_deref(),
+        kind: rec.kind.map(|k| k.as_str()),
+        genre: rec.genre.iter().map(|g| g.as_str()).collect(),
     })
 }
 

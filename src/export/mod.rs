@@ -17,6 +17,7 @@ pub mod ris;
 use crate::model::Record;
 use crate::screened::ScreenedRecord;
 use crate::store::decisions::Verdict;
+use crate::worktype;
 use std::io::Write;
 
 /// An export format.
@@ -72,60 +73,25 @@ pub enum ExportError {
     Csv(#[from] ::csv::Error),
 }
 
-/// The kind of work, as RIS and BibTeX types need it, read from the source's type name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkKind {
-    /// Journal article.
-    Article,
-    /// Book chapter or section.
-    Chapter,
-    /// Conference paper.
-    Proceedings,
-    /// Book or monograph.
-    Book,
-    /// Thesis or dissertation.
-    Thesis,
-    /// Report.
-    Report,
-    /// Anything else.
-    Other,
-}
-
-impl WorkKind {
-    /// Reads a source type name (`journal-article`, `AcademicChapter`, …).
-    pub fn of(r: &Record) -> Self {
-        let k: String = r
-            .kind
-            .as_deref()
-            .unwrap_or("")
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
-        if k.is_empty() {
-            return if r.venue.is_some() {
-                WorkKind::Article
-            } else {
-                WorkKind::Other
-            };
-        }
-        let has = |s: &str| k.contains(s);
-        if has("chapter") || has("section") || has("bookpart") {
-            WorkKind::Chapter
-        } else if has("proceeding") || has("conference") {
-            WorkKind::Proceedings
-        } else if has("thesis") || has("dissertation") {
-            WorkKind::Thesis
-        } else if has("report") {
-            WorkKind::Report
-        } else if has("book") || has("monograph") {
-            WorkKind::Book
-        } else if has("article") || has("journal") {
-            WorkKind::Article
-        } else {
-            WorkKind::Other
-        }
+/// The type terms a format must write besides its own type (`format_type`: `JOUR`,
+/// `article`) for import to read the record's type and genres back exactly: the type's term
+/// when `format_type` reads back as another type (`GRANT` for a `project`), and every genre
+/// `format_type` does not name (RIS `M3`, BibTeX `entrysubtype`).
+pub(crate) fn type_terms(rec: &Record, format_type: &str) -> Vec<&'static str> {
+    let read = worktype::classify([format_type]);
+    let mut terms = Vec::new();
+    if let Some(kind) = rec.kind
+        && read.kind != Some(kind)
+    {
+        terms.push(kind.as_str());
     }
+    terms.extend(
+        rec.genre
+            .iter()
+            .filter(|g| !read.genre.contains(g))
+            .map(|g| g.as_str()),
+    );
+    terms
 }
 
 /// Writes `records` in `format` to `w`.
@@ -163,26 +129,39 @@ mod tests {
     use super::*;
     use crate::screened::testing::*;
 
+    /// Every type with genres, exported as RIS and BibTeX and read by their parsers, reads
+    /// back as itself.
     #[test]
-    fn work_kinds_are_read_from_any_source_spelling() {
-        let kind = |k: Option<&str>, venue: bool| {
-            let mut r = record("x", "1", None);
-            r.kind = k.map(str::to_string);
-            r.venue = venue.then(|| "V".to_string());
-            WorkKind::of(&r)
-        };
-        assert_eq!(kind(Some("journal-article"), true), WorkKind::Article);
-        assert_eq!(kind(Some("AcademicChapter"), false), WorkKind::Chapter);
-        assert_eq!(kind(Some("book-chapter"), false), WorkKind::Chapter);
-        assert_eq!(
-            kind(Some("proceedings-article"), true),
-            WorkKind::Proceedings
-        );
-        assert_eq!(kind(Some("monograph"), false), WorkKind::Book);
-        assert_eq!(kind(Some("dissertation"), false), WorkKind::Thesis);
-        assert_eq!(kind(Some("report"), false), WorkKind::Report);
-        assert_eq!(kind(None, true), WorkKind::Article);
-        assert_eq!(kind(Some("dataset"), false), WorkKind::Other);
+    fn every_type_reads_back_from_each_formats_type_and_extra_terms() {
+        use crate::model::{Genre, WorkType};
+        let genres: [&[Genre]; 4] = [
+            &[],
+            &[Genre::Review],
+            &[Genre::CaseReport, Genre::Letter],
+            &[Genre::MeetingAbstract, Genre::MastersThesis],
+        ];
+        for &kind in WorkType::ALL {
+            for genre in genres {
+                let mut r = record("x", "1", None);
+                r.kind = Some(kind);
+                r.genre = genre.to_vec();
+                let e = screened(r, None, &[], &[]);
+                let ris = String::from_utf8(ris::entry(&e)).unwrap();
+                let bib = bibtex::entry(&e, "k");
+                for (format, text) in [
+                    (crate::import::Format::Ris, ris.as_str()),
+                    (crate::import::Format::Bibtex, bib.as_str()),
+                ] {
+                    let (entries, _) = crate::import::parse_all(format, text);
+                    let back = worktype::classify(entries[0].kinds.iter().map(String::as_str));
+                    assert_eq!(
+                        (back.kind, back.genre.as_slice()),
+                        (Some(kind), genre),
+                        "{kind} {genre:?} as {format}:\n{text}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

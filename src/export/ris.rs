@@ -5,20 +5,47 @@
 //! `KW  - litscope:reason=…`, `KW  - litscope:tag=…` (keywords survive every import), and
 //! `N1` notes for the stage, the note and each `SOURCE:SOURCE_ID`. Values are kept on one
 //! line (a line break inside a value would start a bogus tag in most readers).
+//!
+//! The record's type is the nearest RIS type (`TY`); when that reads back as another type
+//! (`GRANT` for a project, `BOOK` for a monograph) or the record has genres, `M3` (type of
+//! work) lines carry the vocabulary's terms (see [`crate::worktype`]).
 
-use super::{ExportError, WorkKind, one_line};
+use super::{ExportError, one_line, type_terms};
+use crate::model::WorkType;
 use crate::screened::ScreenedRecord;
 use std::io::Write;
 
-fn ris_type(r: &ScreenedRecord) -> &'static str {
-    match WorkKind::of(&r.record) {
-        WorkKind::Article => "JOUR",
-        WorkKind::Chapter => "CHAP",
-        WorkKind::Proceedings => "CPAPER",
-        WorkKind::Book => "BOOK",
-        WorkKind::Thesis => "THES",
-        WorkKind::Report => "RPRT",
-        WorkKind::Other => "GEN",
+/// The RIS type of a record (a record of no known type is a journal article when it has a
+/// venue, as reference managers would guess).
+pub(crate) fn ris_type(r: &ScreenedRecord) -> &'static str {
+    use WorkType::*;
+    let Some(kind) = r.record.kind else {
+        return if r.record.venue.is_some() {
+            "JOUR"
+        } else {
+            "GEN"
+        };
+    };
+    match kind {
+        JournalArticle => "JOUR",
+        Book | Monograph | ReferenceBook | BookSet | BookSeries => "BOOK",
+        EditedBook => "EDBOOK",
+        BookChapter | BookSection | BookPart | BookTrack => "CHAP",
+        ReferenceEntry => "ENCYC",
+        ProceedingsArticle => "CPAPER",
+        Proceedings | ProceedingsSeries => "CONF",
+        Report | ReportComponent | ReportSeries => "RPRT",
+        Dissertation => "THES",
+        Dataset => "DATA",
+        Database => "DBASE",
+        PostedContent => "UNPB",
+        Standard => "STAND",
+        Grant | Project => "GRANT",
+        Journal | JournalIssue | JournalVolume => "JFULL",
+        Presentation => "SLIDE",
+        NewsArticle => "NEWS",
+        WebPage => "ELEC",
+        Component | PeerReview | Other => "GEN",
     }
 }
 
@@ -48,7 +75,8 @@ pub(crate) fn split_pages(pages: &str) -> (&str, Option<&str>) {
 pub fn entry(r: &ScreenedRecord) -> Vec<u8> {
     let rec = &r.record;
     let mut out = Vec::with_capacity(1024);
-    line(&mut out, "TY", ris_type(r));
+    let ty = ris_type(r);
+    line(&mut out, "TY", ty);
     line(&mut out, "ID", rec.id.as_str());
     if let Some(t) = &rec.title {
         line(&mut out, "TI", t);
@@ -60,7 +88,7 @@ pub fn entry(r: &ScreenedRecord) -> Vec<u8> {
         line(&mut out, "PY", &y.to_string());
     }
     if let Some(v) = &rec.venue {
-        let tag = if ris_type(r) == "JOUR" { "JO" } else { "T2" };
+        let tag = if ty == "JOUR" { "JO" } else { "T2" };
         line(&mut out, tag, v);
     }
     for (tag, v) in [("VL", &rec.volume), ("IS", &rec.issue)] {
@@ -90,6 +118,9 @@ pub fn entry(r: &ScreenedRecord) -> Vec<u8> {
     }
     if let Some(l) = &rec.language {
         line(&mut out, "LA", l);
+    }
+    for term in type_terms(rec, ty) {
+        line(&mut out, "M3", term);
     }
     if let Some(a) = &rec.abstract_text {
         line(&mut out, "AB", a);

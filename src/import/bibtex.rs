@@ -428,12 +428,36 @@ fn author(raw: &str) -> Author {
     parse_name(&latex::decode(t))
 }
 
+/// The items of a list field (`keywords = {a, b; {c, d}}`): split on commas and semicolons
+/// outside braces, so an item in braces keeps its commas (how litscope's export writes them).
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    let b = value.as_bytes();
+    let (mut depth, mut start, mut i) = (0usize, 0usize, 0usize);
+    let mut items = Vec::new();
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b',' | b';' if depth == 0 => {
+                items.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    items.push(&value[start..]);
+    items.into_iter().filter(|k| !k.trim().is_empty())
+}
+
 fn entry(line: usize, kind: String, key: String, fields: Fields) -> Entry {
     let mut e = Entry {
         line,
-        kind: Some(kind),
         ..Default::default()
     };
+    // The entry type in the raw payload under bibtexparser's name for it.
+    e.raw.push("ENTRYTYPE", &kind);
     if !key.is_empty() {
         e.id = Some(key.clone());
         e.raw.push("ID", &key);
@@ -467,6 +491,8 @@ fn entry(line: usize, kind: String, key: String, fields: Fields) -> Entry {
         "booktitle",
         "series",
         "publisher",
+        "institution",
+        "school",
     ]));
     e.volume = text(get(&["volume"]));
     e.issue = text(get(&["number", "issue"]));
@@ -482,16 +508,19 @@ fn entry(line: usize, kind: String, key: String, fields: Fields) -> Entry {
             "url" | "note" | "howpublished" | "eprint" | "unique-id" | "annote" => {
                 e.doi_hints.push(latex::decode_verbatim(value))
             }
-            "keywords" | "keyword" | "mendeley-tags" | "author_keywords" => e.keywords.extend(
-                latex::decode(value)
-                    .split([';', ','])
-                    .map(|k| k.trim().to_string())
-                    .filter(|k| !k.is_empty()),
-            ),
+            "keywords" | "keyword" | "mendeley-tags" | "author_keywords" => e
+                .keywords
+                .extend(list(value).map(|k| latex::decode(k).trim().to_string())),
+            // biblatex's subtype of the entry type, and the type a report or thesis names
+            // (`Working Paper`, `Master's thesis`): finer than the entry type, before it.
+            "entrysubtype" | "type" => e
+                .kinds
+                .extend(list(value).map(|k| latex::decode(k).trim().to_string())),
             "issn" => e.issn.push(latex::decode_verbatim(value)),
             _ => {}
         }
     }
+    e.kinds.push(kind);
     e
 }
 
@@ -567,6 +596,21 @@ pages = {12--19}
         }
         let (_, d) = parse_all("@article{a, title={x}}\n\n@article{b, title = }\n");
         assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn list_fields_split_outside_braces_and_types_come_finest_first() {
+        let text = r"@techreport{k, keywords = {tillit, {New Public Management, NPM}; b{\o}k, {a;b}},
+ type = {Working Paper}, entrysubtype = {review}, institution = {NIBR}}";
+        let (e, d) = parse_all(text);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            e[0].keywords,
+            ["tillit", "New Public Management, NPM", "b\u{f8}k", "a;b"]
+        );
+        assert_eq!(e[0].kinds, ["Working Paper", "review", "techreport"]);
+        assert_eq!(e[0].venue.as_deref(), Some("NIBR"));
+        assert_eq!(e[0].raw.get("ENTRYTYPE"), Some("techreport"));
     }
 
     #[test]

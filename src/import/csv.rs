@@ -157,7 +157,7 @@ fn column(name: &str) -> Col {
         "issn" | "issns" | "sn" => Col::Issn,
         "isbn" | "issn/isbn" | "isbn/issn" => Col::Isbn,
         "type" | "entrytype" | "document type" | "content type" | "publication type"
-        | "item type" | "dt" => Col::Kind,
+        | "item type" | "dt" | "genre" => Col::Kind,
         "pmid" | "pubmed id" | "pubmed_id" | "pm" => Col::Pmid,
         "date" | "date published" | "publication date" | "create date" => Col::Date,
         _ if n.contains("url") || n.contains("link") || n.contains("note") || n == "citation" => {
@@ -322,12 +322,7 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
             Col::StartPage => sp = Some(value.trim()),
             Col::EndPage => ep = Some(value.trim()),
             Col::Doi => e.dois.push(value.clone()),
-            Col::Keywords => e.keywords.extend(
-                value
-                    .split(';')
-                    .map(|k| k.trim().to_string())
-                    .filter(|k| !k.is_empty()),
-            ),
+            Col::Keywords => e.keywords.extend(crate::text::split_list(value)),
             Col::Url => {
                 Entry::set(&mut e.url, value);
                 e.doi_hints.push(value.clone());
@@ -335,7 +330,13 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
             Col::Language => Entry::set(&mut e.language, value),
             Col::Issn => e.issn.push(value.clone()),
             Col::Isbn => e.issn.extend(issns_in(value)),
-            Col::Kind => Entry::set(&mut e.kind, value),
+            Col::Kind => e.kinds.extend(
+                value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty() && !is_missing(t))
+                    .map(String::from),
+            ),
             Col::Pmid => Entry::set(&mut e.pmid, value),
             Col::Date => Entry::set(&mut date, value),
             Col::Hint => e.doi_hints.push(value.clone()),
@@ -417,7 +418,7 @@ mod tests {
         let text = "\"ID\",\"ENTRYTYPE\",\"title\",\"number\",\"booktitle\",\"isbn\"\n\"id_1\",\"inproceedings\",\"T\",2,\"Proc. ICIS\",\"978-1-4503-3145-6\"\n\"id_2\",\"article\",\"U\",NA,NA,\"0300-8428 (Print)\n0195-668x (Linking)\"\n";
         let (e, d) = parse_all(text);
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(e[0].kind.as_deref(), Some("inproceedings"));
+        assert_eq!(e[0].kinds, ["inproceedings"]);
         assert_eq!(e[0].issue.as_deref(), Some("2"));
         assert_eq!(e[0].venue.as_deref(), Some("Proc. ICIS"));
         assert!(e[0].issn.is_empty(), "an ISBN is not an ISSN");

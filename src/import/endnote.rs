@@ -87,7 +87,7 @@ fn tagged_entry(line: usize, fields: &[(String, String)]) -> Entry {
             _ => {}
         }
     }
-    e.kind = get(&["%0"]);
+    e.kinds = get(&["%0"]).into_iter().collect();
     e.title = get(&["%T"]);
     e.venue = get(&["%J", "%B"]);
     e.year = get(&["%D"])
@@ -277,7 +277,7 @@ fn xml_entry(line: usize, elements: &[(String, String)]) -> Entry {
             e.issn.push(value.to_string());
         }
     }
-    e.kind = get(&["ref-type"]);
+    e.kinds = get(&["ref-type"]).into_iter().collect();
     e.title = get(&["titles/title"]);
     e.venue = get(&[
         "periodical/full-title",
@@ -310,7 +310,7 @@ mod tests {
         let (e, d) = run(false, text);
         assert!(d.is_empty());
         assert_eq!(e.len(), 4);
-        assert_eq!(e[3].kind.as_deref(), Some("Book"));
+        assert_eq!(e[3].kinds, ["Book"]);
         assert_eq!(e[0].year, Some(2021));
         assert_eq!(e[0].authors[1].family.as_deref(), Some("Su"));
         assert_eq!(e[0].keywords, ["a", "b"]);
@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(e[0].title.as_deref(), Some("An ecological basis & more"));
         assert_eq!(e[0].authors[0].family.as_deref(), Some("Chapman"));
         assert_eq!(e[0].year, Some(1937));
-        assert_eq!(e[0].kind.as_deref(), Some("Journal Article"));
+        assert_eq!(e[0].kinds, ["Journal Article"]);
         assert_eq!(e[0].venue.as_deref(), Some("Journal"));
         assert_eq!(d[0].line, 2);
     }

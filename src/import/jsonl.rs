@@ -28,17 +28,19 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     }
 }
 
-/// A value as a CSV cell: lists joined with `; `, numbers and booleans as written.
+/// A value as a CSV cell: lists joined as the CSV export joins them (an item holding a `;`
+/// quoted, see [`crate::text::join_list`]), numbers and booleans as written.
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(cell)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("; "),
+        Value::Array(items) => crate::text::join_list(
+            &items
+                .iter()
+                .map(cell)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>(),
+        ),
         other => other.to_string(),
     }
 }

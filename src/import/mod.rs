@@ -8,7 +8,9 @@
 //! memory grows with one record plus the output. [`RecordBuilder`] turns each entry into a
 //! [`Record`] with its provenance: the source id is the file's own record id when it has one
 //! not seen before in the file, else a stable id from the file's SHA-256 and the record's
-//! position, so importing the same file again gives the same ids.
+//! position, so importing the same file again gives the same ids. A record of litscope's own
+//! export keeps the record id it was exported with ([`own`]). Each format's type names are
+//! read into the one vocabulary of [`crate::worktype`].
 //!
 //! Nothing here prints or touches the corpus; `cli::import` stores and reports.
 
@@ -20,6 +22,7 @@ pub mod jsonl;
 pub mod latex;
 pub mod names;
 pub mod nbib;
+pub mod own;
 pub mod raw;
 pub mod ris;
 pub mod screening;
@@ -176,8 +179,10 @@ pub struct Entry {
     pub issn: Vec<String>,
     /// Abstract.
     pub abstract_text: Option<String>,
-    /// The format's own type (`JOUR`, `article`, `Journal Article`).
-    pub kind: Option<String>,
+    /// The format's own type terms, most specific first (`JOUR` then any `M3`; MEDLINE's
+    /// every `PT`; WoS `DT` parts then `PT`; BibTeX's `entrysubtype` and `type`, then the
+    /// entry type), read by [`crate::worktype::classify`].
+    pub kinds: Vec<String>,
     /// Language.
     pub language: Option<String>,
     /// Keywords.
@@ -326,8 +331,12 @@ impl RecordBuilder {
             .iter()
             .chain(entry.doi_hints.iter())
             .find_map(|v| crate::text::doi_in(v));
+        let own_id = own::record_id(&entry.raw);
         let raw = entry.raw.to_json();
         let mut r = Record::new(provenance, doi.as_deref(), raw);
+        if let Some(id) = own_id {
+            r.id = id;
+        }
         let line = |v: Option<String>| v.map(clean_line_owned).and_then(non_empty);
         r.title = line(entry.title);
         r.authors = entry
@@ -364,7 +373,7 @@ impl RecordBuilder {
                 }
             })
             .and_then(non_empty);
-        r.kind = line(entry.kind);
+        r.set_type(entry.kinds.iter().map(String::as_str));
         r.language = line(entry.language);
         r.keywords = entry
             .keywords

@@ -123,7 +123,13 @@ fn entry(line: usize, fields: &[(&str, String)]) -> Entry {
     e.issue = first(fields, &["IP"]).map(String::from);
     e.pages = first(fields, &["PG"]).map(String::from);
     e.language = first(fields, &["LA"]).map(String::from);
-    e.kind = first(fields, &["PT"]).map(String::from);
+    // Every publication type: MEDLINE lists them alphabetically (`Case Reports` before
+    // `Journal Article`), so none of them alone is the type.
+    e.kinds = fields
+        .iter()
+        .filter(|(tag, v)| *tag == "PT" && !v.is_empty())
+        .map(|(_, v)| v.clone())
+        .collect();
     e
 }
 

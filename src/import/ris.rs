@@ -207,6 +207,8 @@ fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
     // Secondary authors (`A2`, `ED`: editors) stand in when there is no author at all (an
     // edited book).
     let mut editors = Vec::new();
+    // `M3` (type of work): Scopus writes its document type there, litscope its own type terms.
+    let mut m3 = Vec::new();
     for (tag, value) in fields {
         e.raw.push(tag, value);
         match *tag {
@@ -216,7 +218,11 @@ fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
             "SN" => e.issn.push(value.to_string()),
             "DO" | "DI" => e.dois.push(value.to_string()),
             "L3" => l3_hints.push(value.to_string()),
-            "UR" | "L1" | "L2" | "L4" | "LK" | "N1" | "M3" | "AN" | "ID" | "C7" => {
+            "M3" => {
+                m3.push(value.to_string());
+                e.doi_hints.push(value.to_string())
+            }
+            "UR" | "L1" | "L2" | "L4" | "LK" | "N1" | "AN" | "ID" | "C7" => {
                 e.doi_hints.push(value.to_string())
             }
             _ => {}
@@ -235,7 +241,7 @@ fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
     let get = |slot: usize| pick[slot].map(|(_, v)| v);
     let own = |slot: usize| get(slot).map(String::from);
     e.id = own(ID);
-    e.kind = own(KIND);
+    e.kinds = own(KIND).into_iter().chain(m3).collect();
     e.title = own(TITLE);
     e.year = [PY, Y1, DA, Y2]
         .into_iter()

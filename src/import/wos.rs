@@ -160,7 +160,14 @@ fn entry(line: usize, fields: &[(&str, String)]) -> Entry {
     }
     e.id = first(fields, &["UT", "AN"]).map(String::from);
     e.pmid = first(fields, &["PM"]).map(String::from);
-    e.kind = first(fields, &["DT", "PT"]).map(String::from);
+    // The document types (`Article; Early Access`), then the publication type (`J`, `S`).
+    e.kinds = first(fields, &["DT"])
+        .into_iter()
+        .flat_map(|dt| dt.split(';'))
+        .chain(first(fields, &["PT"]))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
     e.title = first(fields, &["TI"]).map(String::from);
     e.year = first(fields, &["PY"])
         .and_then(year_in)

@@ -51,9 +51,12 @@ pub struct IndexDoc {
     /// DOI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
-    /// The source's type name.
+    /// The type (the vocabulary's term, see [`crate::worktype`]).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Finer kinds (`review`, `case-report`), searched with `type:` too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub genre: Vec<String>,
     /// Language code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
@@ -162,7 +165,8 @@ impl IndexDoc {
                 .cloned()
                 .collect(),
             doi: rec.doi.clone(),
-            kind: rec.kind.clone(),
+            kind: rec.kind.map(|k| k.as_str().to_string()),
+            genre: rec.genre.iter().map(|g| g.as_str().to_string()).collect(),
             language: rec.language.clone(),
             screening: Screening::of_screened(r),
         }
@@ -216,6 +220,9 @@ impl IndexDoc {
             if let Some(v) = value {
                 d.add_text(field, v);
             }
+        }
+        for g in &self.genre {
+            d.add_text(f.kind, g);
         }
         for v in self.screening.decision_values() {
             d.add_text(f.decision, v);

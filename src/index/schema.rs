@@ -16,8 +16,9 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-/// The version of fields, analyzers and document layout (see the module doc).
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of fields, analyzers and document layout (see the module doc). 2: `type`
+/// holds the vocabulary's type and genres ([`crate::worktype`]), not the source's term.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields, by name.
 #[derive(Debug, Clone)]
@@ -46,7 +47,7 @@ pub struct Fields {
     pub database: Field,
     /// DOI, exact.
     pub doi: Field,
-    /// The source's type name, exact.
+    /// The record's type and genres (the vocabulary's terms), exact.
     pub kind: Field,
     /// Language code, exact.
     pub language: Field,

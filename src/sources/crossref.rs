@@ -518,7 +518,7 @@ fn convert_item(
         .as_deref()
         .map(clean_block)
         .and_then(non_empty);
-    r.kind = item.kind.as_deref().map(clean_line).and_then(non_empty);
+    r.set_type(item.kind.as_deref());
     r.language = item.language.as_deref().map(clean_line).and_then(non_empty);
     r.keywords = item
         .subject
@@ -593,7 +593,7 @@ mod tests {
             Some("Practical JavaScript\u{2122}, DOM Scripting, and Ajax Projects")
         );
         assert_eq!(r.pages.as_deref(), Some("305-349"));
-        assert_eq!(r.kind.as_deref(), Some("book-chapter"));
+        assert_eq!(r.kind, Some(crate::model::WorkType::BookChapter));
         assert_eq!(r.language.as_deref(), Some("en"));
     }
 

@@ -128,7 +128,10 @@ fn pages_by_link_and_merges_details_for_missing_summaries() {
     assert_eq!(r["year"], 2019);
     assert_eq!(r["venue"], "Tidsskrift for omsorgsforskning");
     assert_eq!(r["pages"], "112-127");
-    assert_eq!(r["type"], "ARTICLE");
+    assert_eq!(
+        r["type"], "journal-article",
+        "Cristin's ARTICLE, normalised"
+    );
     assert_eq!(r["authors"][0]["family"], "Ødegård");
 
     // The NFD title is stored in NFC; the detail gave the abstract and an NFR code.

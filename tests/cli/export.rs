@@ -426,3 +426,194 @@ fn decisions_travel_through_export_and_import() {
         );
     }
 }
+
+/// Issue 13: a MEDLINE case report (`PT  - Case Reports` before `PT  - Journal Article`) is an
+/// `@article` with its journal in `journal`, which BibTeX import reads back as its venue.
+#[test]
+fn issue13_a_medline_case_report_is_a_bibtex_article_with_its_journal() {
+    let ws = TestWorkspace::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/types");
+    ws.ok(&["import", dir.join("medline.nbib").to_str().unwrap()]);
+    let bib = export(&ws, &["--format", "bibtex"]);
+    let entry = bib
+        .split("\n@")
+        .find(|e| e.contains("kasuistikk"))
+        .unwrap_or_else(|| panic!("no case report in\n{bib}"));
+    let entry = entry.trim_start_matches('@');
+    assert!(entry.starts_with("article{"), "{entry}");
+    assert!(
+        entry.contains("  journal = {Tidsskrift for den Norske laegeforening},\n"),
+        "{entry}"
+    );
+    assert!(!entry.contains("institution"), "{entry}");
+    let target = TestWorkspace::new();
+    target.write("back.bib", &bib);
+    target.ok(&["import", "back.bib", "--name", "back"]);
+    let back = target.records("back");
+    let case = back
+        .iter()
+        .find(|r| r["title"].as_str().unwrap().contains("kasuistikk"))
+        .unwrap();
+    assert_eq!(case["venue"], "Tidsskrift for den Norske laegeforening");
+    assert_eq!(case["type"], "journal-article");
+}
+
+/// `source` exported in `format` and imported (as database `back`, by reviewer `ola`) into
+/// a fresh workspace with the same protocol: that workspace and the import's JSON summary.
+fn exported_into_fresh(source: &TestWorkspace, format: &str) -> (TestWorkspace, serde_json::Value) {
+    let file = source.root.join(format!("out.{format}"));
+    source.ok(&[
+        "export",
+        "--format",
+        format,
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let mut target = TestWorkspace::new();
+    std::fs::copy(
+        source.root.join("review.toml"),
+        target.root.join("review.toml"),
+    )
+    .unwrap();
+    target.env("LITSCOPE_REVIEWER", "ola");
+    let (json, out) = target.json(&["import", file.to_str().unwrap(), "--name", "back"]);
+    assert!(out.status.success(), "{format}: {}", stderr(&out));
+    (target, json)
+}
+
+/// The fields of a JSON Lines export line that a round trip must keep, by record id.
+fn kept_fields(ws: &TestWorkspace) -> std::collections::BTreeMap<String, serde_json::Value> {
+    export(ws, &["--format", "jsonl"])
+        .lines()
+        .map(|l| {
+            let line: serde_json::Value = serde_json::from_str(l).unwrap();
+            let mut kept = serde_json::Map::new();
+            for key in [
+                "id", "title", "authors", "year", "journal", "doi", "type", "genre", "keywords",
+            ] {
+                kept.insert(key.into(), line[key].clone());
+            }
+            // Each stage's decision with its reasons, tags and note.
+            let screening: Vec<serde_json::Value> = line["screening"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    serde_json::json!([
+                        h["stage"],
+                        h["decision"],
+                        h["reasons"],
+                        h["tags"],
+                        h["note"]
+                    ])
+                })
+                .collect();
+            kept.insert("screening".into(), screening.into());
+            (line["id"].as_str().unwrap().to_string(), kept.into())
+        })
+        .collect()
+}
+
+/// Issue 13: export → import into a fresh workspace keeps every record whole, in every
+/// format: its id (litscope's own, also for the records without a DOI), title, authors,
+/// year, venue, DOI, type and finer kind, keywords (with commas, semicolons and æøå) and
+/// every decision with its reasons, tags and note.
+#[test]
+fn issue13_every_format_round_trips_ids_types_keywords_and_decisions() {
+    let source = TestWorkspace::typed();
+    let by_title = |start: &str| -> (String, serde_json::Value) {
+        kept_fields(&source)
+            .into_iter()
+            .find(|(_, r)| r["title"].as_str().unwrap().starts_with(start))
+            .unwrap_or_else(|| panic!("no record titled {start}…"))
+    };
+    let (case, r) = by_title("Tildeling av hjemmetjenester");
+    assert_eq!(
+        (&r["type"], &r["genre"], &r["doi"]),
+        (
+            &"journal-article".into(),
+            &serde_json::json!(["case-report"]),
+            &serde_json::Value::Null
+        )
+    );
+    let keywords = r["keywords"].as_array().unwrap();
+    assert!(keywords.contains(&"Home Care Services, Hospital-Based".into()));
+    assert!(keywords.contains(&"tildeling; kommune".into()));
+    let (chapter, r) = by_title("Tillitsmodellen i praksis");
+    assert_eq!(r["type"], "book-chapter");
+    assert_eq!(
+        r["keywords"],
+        serde_json::json!(["tillit, styring", "bestiller; utfører"])
+    );
+    let (conference, r) = by_title("Trust-based management");
+    assert_eq!(r["type"], "proceedings-article");
+    assert_ne!(
+        conference, "5t0mhckng54j",
+        "a foreign file's ID is no litscope id"
+    );
+    let (_, r) = by_title("Bestiller–utfører-modellen");
+    assert_eq!(
+        (&r["type"], &r["keywords"]),
+        (
+            &"journal-article".into(),
+            &serde_json::json!(["eldreomsorg", "New Public Management, NPM"])
+        )
+    );
+    let (report, r) = by_title("Tjenestetildeling i norske kommuner");
+    assert_eq!(
+        (report.as_str(), &r["type"]),
+        ("cristinrep00", &"report".into())
+    );
+    let (project, r) = by_title("Tillitsreformen");
+    assert_eq!(r["type"], "project");
+    assert_eq!(
+        by_title("Correction to").1["genre"],
+        serde_json::json!(["erratum"])
+    );
+
+    let decide = |args: &[&str]| {
+        let mut all = vec!["decide"];
+        all.extend(args);
+        all.extend(["--reviewer", "kari"]);
+        source.ok(&all);
+    };
+    decide(&[&case, "include", "--tag", "theme A", "--note", "Ålesund"]);
+    decide(&[
+        &case,
+        "exclude",
+        "--stage",
+        "full-text",
+        "--reason",
+        "3",
+        "--tag",
+        "2",
+        "--note",
+        "p. 3, top; left | right",
+    ]);
+    decide(&[&chapter, "exclude", "--reason", "2", "--tag", "theme B"]);
+    decide(&[&project, "maybe"]);
+    decide(&[&report, "include", "--tag", "1", "--tag", "2"]);
+    let before = kept_fields(&source);
+    assert_eq!(before.len(), 15);
+    assert_eq!(before[&case]["screening"].as_array().unwrap().len(), 2);
+
+    for format in ["ris", "bibtex", "csv", "jsonl"] {
+        let (target, json) = exported_into_fresh(&source, format);
+        assert_eq!(json["skipped"], 0, "{format}");
+        let after = kept_fields(&target);
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            before.keys().collect::<Vec<_>>(),
+            "{format}: the same ids"
+        );
+        for (id, want) in &before {
+            for (field, value) in want.as_object().unwrap() {
+                assert_eq!(
+                    &after[id][field], value,
+                    "{format}: {field} of {id} ({})",
+                    want["title"]
+                );
+            }
+        }
+    }
+}

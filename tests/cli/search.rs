@@ -294,3 +294,31 @@ fn the_index_holds_merged_records_and_follows_decisions_on_a_member() {
         vec![before[0].as_str()]
     );
 }
+
+/// Issue 13: `type:` finds a kind of work however its source spelled the type (`JOUR`, `J` and
+/// `Article`, MEDLINE's `Case Reports` before `Journal Article`, `@article`, `%0 Journal
+/// Article`, Scopus `Article`, Cristin `ARTICLE` stored by an earlier litscope), and the finer
+/// kinds the sources name (review, case report, correction) are searchable too.
+#[test]
+fn issue13_type_finds_every_spelling_of_a_type() {
+    let ws = TestWorkspace::typed();
+    let count = |q: &str| -> u64 {
+        let out = ws.run(&["search", q, "--count"]);
+        assert!(out.status.success(), "{q}: {}", stderr(&out));
+        stdout(&out).trim().parse().unwrap()
+    };
+    // MEDLINE 2, WoS 2 (an article, a correction), BibTeX 1, EndNote 1, Scopus 2, Cristin 1.
+    assert_eq!(count("type:journal-article"), 9);
+    assert_eq!(count("type:book-chapter"), 1);
+    assert_eq!(count("type:report"), 2, "RIS RPRT and Cristin REPORT");
+    assert_eq!(
+        count("type:proceedings-article"),
+        2,
+        "RIS CONF, @inproceedings"
+    );
+    assert_eq!(count("type:project"), 1);
+    assert_eq!(count("type:case-report"), 1);
+    assert_eq!(count("type:review"), 2, "MEDLINE and Scopus reviews");
+    assert_eq!(count("type:erratum"), 1, "the WoS correction");
+    assert_eq!(count("type:journal-article AND NOT type:review"), 7);
+}

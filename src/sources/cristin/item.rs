@@ -369,7 +369,7 @@ pub(super) fn convert_item(
         (None, t) => t,
     };
     r.article_number = line(item.article_number.as_deref());
-    r.kind = line(item.category.code.as_deref());
+    r.set_type(item.category.code.as_deref());
     r.language = original;
     r.keywords = keywords(&item);
     r.url = line(item.url.as_deref());
@@ -497,7 +497,11 @@ mod tests {
                 .starts_with("Replication Data for: No observed developmental effects")
         );
         assert_eq!(data.year, Some(2023), "years come as strings");
-        assert_eq!(data.kind.as_deref(), Some("OTHERPRODUCT"));
+        assert_eq!(
+            data.kind,
+            Some(crate::model::WorkType::Other),
+            "OTHERPRODUCT"
+        );
         assert_eq!(data.language.as_deref(), Some("en"));
         assert_eq!(data.authors.len(), 6);
         assert_eq!(data.authors[3].family.as_deref(), Some("Sørensen"));
@@ -558,7 +562,7 @@ mod tests {
             (Some("7"), Some("2"), Some("112-127"))
         );
         assert_eq!(r.year, Some(2019));
-        assert_eq!(r.kind.as_deref(), Some("ARTICLE"));
+        assert_eq!(r.kind, Some(crate::model::WorkType::JournalArticle));
         assert_eq!(
             r.funding,
             [
@@ -614,7 +618,7 @@ mod tests {
             Some("Bestiller–utførermodeller i norske kommuner: en kartlegging")
         );
         assert_eq!(r.venue.as_deref(), Some("NOVA Rapport"));
-        assert_eq!(r.kind.as_deref(), Some("REPORT"));
+        assert_eq!(r.kind, Some(crate::model::WorkType::Report));
         // Original language nn without an nn title: English is preferred over the rest.
         let r = by_id(&page, "1800004");
         assert_eq!(r.title.as_deref(), Some("Care in the municipality"));

@@ -364,7 +364,7 @@ fn convert_hit(
             r.issn.dedup();
         }
         if let Some(instance) = object::<Instance>(reference.instance) {
-            r.kind = clean_opt(instance.kind.as_deref());
+            r.set_type(instance.kind.as_deref());
             r.volume = clean_opt(instance.volume.as_deref());
             r.issue = clean_opt(instance.issue.as_deref());
             r.pages = instance.pages.and_then(assumed::page_range);
@@ -547,7 +547,7 @@ mod tests {
             assert_eq!(r.ids["nva"], r.source_id());
             assert_eq!(r.provenance.source, "nva");
             assert_eq!(r.provenance.run, "run-1");
-            assert_eq!(r.kind.as_deref(), Some("ConferenceLecture"));
+            assert_eq!(r.kind, Some(crate::model::WorkType::Presentation));
             assert_eq!(
                 r.url.as_deref(),
                 Some(format!("https://api.nva.unit.no/publication/{}", r.source_id()).as_str())
@@ -671,7 +671,7 @@ mod tests {
             (r.volume.as_deref(), r.issue.as_deref(), r.pages.as_deref()),
             (Some("7"), Some("2"), Some("112-127"))
         );
-        assert_eq!(r.kind.as_deref(), Some("AcademicArticle"));
+        assert_eq!(r.kind, Some(crate::model::WorkType::JournalArticle));
         assert_eq!(r.year, Some(2021));
         let names: Vec<String> = r.authors.iter().map(|a| a.display_name()).collect();
         assert_eq!(

@@ -603,7 +603,7 @@ fn convert(
         via: planned.via.clone(),
     };
     let mut r = Record::new(provenance, None, raw.to_owned());
-    r.kind = Some("project".into());
+    r.kind = Some(crate::model::WorkType::Project);
     let clean = |t: &Option<String>| t.as_deref().map(clean_line).and_then(non_empty);
     let nb = clean(&p.norwegian.unwrap_or_default().title);
     let en = clean(&p.english.unwrap_or_default().title);
@@ -788,7 +788,7 @@ mod tests {
         assert_eq!((l.items, l.records.len(), l.warnings.len()), (2, 1, 1));
         let r = &l.records[0];
         assert_eq!(r.source_id(), "327219");
-        assert_eq!(r.kind.as_deref(), Some("project"));
+        assert_eq!(r.kind, Some(crate::model::WorkType::Project));
         assert_eq!(r.language.as_deref(), Some("nb"));
         let p = r.project.as_ref().unwrap();
         assert_eq!(

@@ -318,3 +318,32 @@ pub fn tear(path: &Path, bytes: usize) {
     );
     std::fs::write(path, &content[..content.len() - bytes]).unwrap();
 }
+
+impl TestWorkspace {
+    /// A workspace whose sources name record types every which way (issue 13): MEDLINE, RIS,
+    /// Web of Science, BibTeX, EndNote and Scopus CSV imports of `tests/fixtures/types/`, and
+    /// Cristin and Prosjektbanken records as an earlier litscope stored them (the source's own
+    /// type in `type`, no DOI).
+    pub fn typed() -> Self {
+        let ws = TestWorkspace::new();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/types");
+        for (file, name) in [
+            ("medline.nbib", "pubmed"),
+            ("zotero.ris", "zotero-ris"),
+            ("savedrecs.txt", "wos"),
+            ("zotero.bib", "zotero-bib"),
+            ("endnote.enw", "endnote"),
+            ("scopus.csv", "scopus"),
+        ] {
+            ws.ok(&["import", dir.join(file).to_str().unwrap(), "--name", name]);
+        }
+        for source in ["cristin", "prosjektbanken"] {
+            std::fs::copy(
+                dir.join(format!("{source}.jsonl")),
+                ws.root.join(format!("corpus/records/{source}.jsonl")),
+            )
+            .unwrap();
+        }
+        ws
+    }
+}
