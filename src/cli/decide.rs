@@ -4,7 +4,7 @@ use super::output::{Ui, fit};
 use super::{CliError, Outcome};
 use crate::model::RecordId;
 use crate::screen::protocol::Protocol;
-use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog, EffectiveRule};
+use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog};
 use crate::store::jsonl::read_lines;
 use crate::store::records::list_sources;
 use crate::workspace::Workspace;
@@ -17,6 +17,7 @@ either the number or the exact text. A reason goes only with `exclude`.
 
 The reviewer is --reviewer, else LITSCOPE_REVIEWER, else the OS user name (USER, LOGNAME or
 USERNAME), else `reviewer`. Each reviewer's decisions go to corpus/decisions/<reviewer>.jsonl.
+Reviewers who disagree put the record in conflict: it stays at its stage until they agree.
 
 Examples:
   litscope decide 5t0mhckng54j include --tag PA --tag 6
@@ -181,11 +182,13 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             })?,
         (None, _) => first_stage.clone(),
     };
-    if let Some((reached, _)) = history.progress(&id, &stages, EffectiveRule::default()) {
+    if let Some(at) = history.position(&id, &stages, protocol.rule()).last() {
         let pos = |s: &str| stages.iter().position(|x| x == s);
-        if pos(&stage) > pos(reached) {
+        if pos(&stage) > pos(at.stage) {
             ui.warn(&format!(
-                "{id} has not reached {stage} (it stops at {reached}); the decision is recorded anyway"
+                "{id} has not reached {stage} (it stops at {}, {}); the decision is recorded anyway",
+                at.stage,
+                at.state()
             ));
         }
     }
@@ -214,6 +217,8 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         time: jiff::Timestamp::now(),
         tool: crate::tool_version(),
         covers,
+        origin: None,
+        split: false,
     };
     log.append(&event)?;
     // The index follows at once (one document), so `decision:`/`tag:` searches see it.

@@ -131,8 +131,9 @@ pub(super) fn after_decision(
     };
     let merges = super::records::merges(ws, ui)?;
     let (decisions, _) = super::records::decisions(ws, ui, &merges)?;
-    let stages = Protocol::from_config(&ws.config).stage_names();
-    let screening = crate::index::Screening::of_decisions(&decisions, id, &stages);
+    let protocol = Protocol::from_config(&ws.config);
+    let stages = protocol.stage_names();
+    let screening = crate::index::Screening::of_decisions(&decisions, id, &stages, protocol.rule());
     let fingerprint = if was_current {
         Some(fingerprint(&ws.root))
     } else {

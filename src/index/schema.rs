@@ -16,8 +16,9 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-/// The version of fields, analyzers and document layout (see the module doc).
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of fields, analyzers and document layout (see the module doc). 2: a conflict
+/// is `decision:conflict` only, no longer also `unscreened`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields, by name.
 #[derive(Debug, Clone)]
