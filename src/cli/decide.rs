@@ -18,6 +18,7 @@ either the number or the exact text. A reason goes only with `exclude`.
 The reviewer is --reviewer, else LITSCOPE_REVIEWER, else the OS user name (USER, LOGNAME or
 USERNAME), else `reviewer`. Each reviewer's decisions go to corpus/decisions/<reviewer>.jsonl.
 Reviewers who disagree put the record in conflict: it stays at its stage until they agree.
+Another command writing to the workspace is waited for (LITSCOPE_LOCK_WAIT, default 60 s).
 
 Examples:
   litscope decide 5t0mhckng54j include --tag PA --tag 6
@@ -128,7 +129,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             args.id
         ))
     })?;
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let lock = super::lock_corpus(&corpus, ui)?;
 
     // A member's id (from before dedup merged it) means the merged record.
     let merges = super::records::merges(ws, ui)?;
@@ -171,7 +172,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         ));
     }
 
-    let (history, diags) = super::records::decisions(ws, ui, &merges)?;
+    let (mut history, diags) = super::records::decisions(ws, ui, &merges)?;
     let stage = match (&args.stage, action) {
         (Some(s), _) => s.clone(),
         (None, Action::Undo) => history
@@ -198,9 +199,9 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "{reviewer} has no decision on {id} at stage {stage} to undo"
         )));
     }
-    // Whether the index holds the corpus as it is before this decision (opening the log may
-    // create it, which changes the corpus' fingerprint).
-    let index_was_current = super::index::is_current(ws);
+    // The corpus as the index would have it before this decision (opening the log may
+    // create it, which changes the fingerprint).
+    let before = super::index::fingerprint(&ws.root);
     // Opening cuts a torn last line of this reviewer's log (already reported above).
     let (mut log, repaired) = DecisionLog::open(&corpus, &reviewer)?;
     if let Some(d) = repaired.filter(|d| !diags.contains(d)) {
@@ -221,8 +222,14 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         split: false,
     };
     log.append(&event)?;
-    // The index follows at once (one document), so `decision:`/`tag:` searches see it.
-    if let Err(e) = super::index::after_decision(ws, ui, &id, index_was_current) {
+    let after = super::index::fingerprint(&ws.root);
+    drop(log);
+    drop(lock);
+    // The index follows at once (one document), so `decision:`/`tag:` searches see it; when
+    // it cannot, it stays stale and the next search updates it.
+    history.apply_followed(&event, merges.follow(&event.id, &event.covers));
+    let screening = crate::index::Screening::of_decisions(&history, &id, &stages, protocol.rule());
+    if let Err(e) = super::index::after_decision(ws, &id, screening, &before, &after) {
         ui.warn(&format!(
             "the decision is stored, but the index was not updated ({e}); `litscope index` will"
         ));

@@ -69,7 +69,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         )));
     }
     let reviewer = super::decide::reviewer(args.reviewer.clone())?;
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let _lock = super::lock_corpus(&corpus, ui)?;
     let records = super::records::source_records(ws, ui)?;
 
     let stored = Stored::load(&corpus)?;

@@ -71,7 +71,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     sources.sort();
     sources.dedup();
     let corpus = ws.corpus_dir();
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let _lock = super::lock_corpus(&corpus, ui)?;
     let (sink, diagnostics) = StoreSink::open(&corpus, &sources, args.offline, ui)?;
     for d in diagnostics {
         ui.warn(&d.to_string());

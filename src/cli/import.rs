@@ -153,7 +153,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     };
     let decision = file_decision(&args, ws)?;
     let corpus = ws.corpus_dir();
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let _lock = super::lock_corpus(&corpus, ui)?;
     let (log, diags) = runlog::read(&corpus)?;
     for d in diags {
         ui.warn(&d.to_string());
