@@ -24,6 +24,7 @@ Examples:
   litscope decide 5t0mhckng54j include --tag PA --tag 6
   litscope decide 5t0mhckng54j exclude --reason 2 --note \"hospital setting\"
   litscope decide 5t0mhckng54j exclude --reason \"wrong setting\" --stage full-text
+  litscope decide 5t0mhckng54j maybe --reviewer kari
   litscope decide 5t0mhckng54j undo --reviewer kari")]
 pub struct Args {
     /// Record id (as shown by `search`, `status`, `export`)
@@ -107,6 +108,14 @@ pub(super) fn reviewer(flag: Option<String>) -> Result<String, CliError> {
         .unwrap_or_else(|| "reviewer".into()))
 }
 
+/// A well-formed id that no record in the workspace has (exit 2: the command line names
+/// nothing to decide on; nothing was tried).
+fn no_such_record(id: &str) -> CliError {
+    CliError::Usage(format!(
+        "no record with id {id} in this workspace; `litscope export --format csv` lists every record's id"
+    ))
+}
+
 /// Runs `decide`.
 pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let protocol = Protocol::from_config(&ws.config);
@@ -124,10 +133,17 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let corpus = ws.corpus_dir();
     let id = RecordId::parse(&args.id).ok_or_else(|| {
-        CliError::Usage(format!(
-            "`{}` is not a record id (12 letters and digits, as `export` shows them)",
-            args.id
-        ))
+        // Twelve letters and digits is the shape of an id; one no record can have is still
+        // just an id that is not in this workspace.
+        let t = args.id.trim();
+        if t.len() == 12 && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            no_such_record(&t.to_ascii_lowercase())
+        } else {
+            CliError::Usage(format!(
+                "`{}` is not a record id (12 letters and digits, as `export` shows them)",
+                args.id
+            ))
+        }
     })?;
     let lock = super::lock_corpus(&corpus, ui)?;
 
@@ -150,9 +166,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         })?;
     }
     let Some(title) = title else {
-        return Err(CliError::Usage(format!(
-            "no record has the id {given} in corpus/records/; check the id with `litscope export --format csv`"
-        )));
+        return Err(no_such_record(given.as_str()));
     };
     if id != given {
         ui.status(&format!(

@@ -225,7 +225,7 @@ fn report(
             for c in &conflicts {
                 out.push_str(&format!("conflict   {}\n", super::records::conflict_line(c)));
             }
-            print_text(&out)
+            ui.summary(&out)
         }
     }
     .map(|()| Outcome::Ok)

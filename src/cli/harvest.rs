@@ -27,7 +27,7 @@ use url::Url;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   LITSCOPE_MAILTO=me@uni.no litscope harvest
-  litscope harvest --source crossref --query queries/allocation.toml --limit 200
+  litscope harvest --source crossref --query queries/example.toml --limit 200
   litscope harvest --offline          # replay corpus/responses/ without network
   litscope harvest --dry-run          # show the requests, send nothing")]
 pub struct Args {
@@ -507,7 +507,7 @@ fn report(
                     },
                 ));
             }
-            print_text(&out)?;
+            ui.summary(&out)?;
             ui.status(&format!(
                 "Stored {} new records from {} searches (run {run}).",
                 thousands(retrieved),

@@ -1,6 +1,6 @@
 //! `litscope import`: read export files and store their records as a named database.
 
-use super::output::{Format, Ui, print_json, print_text};
+use super::output::{Format, Ui, print_json};
 use super::{CliError, Outcome};
 use crate::import::screening::Carried;
 use crate::import::{FileReport, RecordBuilder, stream};
@@ -527,7 +527,7 @@ fn report(
             if strict_refused {
                 out.push_str("--strict: records were skipped, so nothing was imported\n");
             }
-            print_text(&out)
+            ui.summary(&out)
         }
     }
 }
@@ -552,9 +552,16 @@ mod tests {
             file_decision(&Cli::try_parse_from(argv).unwrap().args, &ws)
         };
         assert_eq!(decision(&[]).unwrap(), None);
-        let c = decision(&["--decision", "exclude", "--reason", "2", "--tag", "theme B"])
-            .unwrap()
-            .unwrap();
+        let c = decision(&[
+            "--decision",
+            "exclude",
+            "--reason",
+            "2",
+            "--tag",
+            "tildelingsnemnd",
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(
             (
                 c.decision.as_str(),
@@ -566,7 +573,7 @@ mod tests {
                 "exclude",
                 Some("title-abstract"),
                 &["wrong setting".to_string()][..],
-                &["theme B".to_string()][..]
+                &["tildelingsnemnd".to_string()][..]
             )
         );
         let c = decision(&["--decision", "maybe", "--stage", "full-text"])

@@ -68,7 +68,8 @@ pub struct Cli {
     )]
     workspace: Option<PathBuf>,
 
-    /// Print no status lines or progress bars (warnings and errors still show)
+    /// Print no status lines, summaries or progress bars: only what was asked for (search
+    /// hits, status, exports, --format json, --list-uncertain, --dry-run), warnings and errors
     #[arg(short, long, global = true)]
     quiet: bool,
 

@@ -120,7 +120,7 @@ fn unknown_reasons_tags_stages_and_ids_are_usage_errors() {
     assert!(err.contains("title-abstract, full-text"), "{err}");
     let (c, err) = code(&ws, &["decide", "aaaaaaaaaaaa", "include"]);
     assert_eq!(c, Some(2));
-    assert!(err.contains("no record has the id aaaaaaaaaaaa"), "{err}");
+    assert!(err.contains("no record with id aaaaaaaaaaaa"), "{err}");
     let (c, _) = code(&ws, &["decide", "not-an-id", "include"]);
     assert_eq!(c, Some(2));
     let (c, _) = code(&ws, &["decide", &id, "perhaps"]);
@@ -327,4 +327,34 @@ fn reviewers_who_disagree_are_a_conflict_that_stays_at_its_stage() {
     assert_eq!(status["screening"]["title-abstract"]["include"], 1);
     assert_eq!(status["screening"]["full-text"]["unscreened"], 1);
     assert!(ids("decision:conflict").is_empty());
+}
+
+/// Issue 13: an id shaped like a record id (12 letters and digits) that no record in the
+/// workspace has is "no such record", whatever its letters (exit 2, nothing logged); other
+/// shapes are "not a record id".
+#[test]
+fn a_well_formed_id_without_a_record_says_there_is_no_such_record() {
+    let ws = TestWorkspace::new();
+    ws.write("a.csv", "id,title\n1,Tildeling\n");
+    ws.ok(&["import", "a.csv"]);
+    for id in ["5t0mhckng54j", "5t0mhckng54z", "WXYZWXYZWXYZ"] {
+        for decision in ["include", "undo"] {
+            let (c, err) = code(&ws, &["decide", id, decision]);
+            assert_eq!(c, Some(2), "{id} {decision}: {err}");
+            assert_eq!(
+                err.trim_end(),
+                format!(
+                    "error: no record with id {} in this workspace; `litscope export --format csv` lists every record's id",
+                    id.to_lowercase()
+                ),
+                "{id} {decision}"
+            );
+        }
+    }
+    for bad in ["5t0mhckng54", "5t0m-ckng54j", "not an id", "5t0mhckng54jj"] {
+        let (c, err) = code(&ws, &["decide", bad, "include"]);
+        assert_eq!(c, Some(2), "{bad}");
+        assert!(err.contains("is not a record id"), "{bad}: {err}");
+    }
+    assert!(!ws.root.join("corpus/decisions").exists());
 }
