@@ -240,6 +240,25 @@ tags = ["PA", "NPM", "NPG"]
     }
 
     #[test]
+    fn screening_full_text_from_narrows_what_goes_on() {
+        use crate::store::decisions::Verdict;
+        let parse = |text: &str| ReviewConfig::parse(text, std::path::Path::new("review.toml"));
+        assert_eq!(
+            protocol().rule().goes_on,
+            [Verdict::Include, Verdict::Maybe]
+        );
+        let narrow = Protocol::from_config(
+            &parse("[screening]\nreviewers_per_record = 2\nfull_text_from = [\"include\"]\n")
+                .unwrap(),
+        );
+        assert_eq!(narrow.rule().goes_on, [Verdict::Include]);
+        let err = parse("[screening]\nfull_text_from = [\"yes\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("review.toml:2"), "{err}");
+    }
+
+    #[test]
     fn reasons_are_numbered_per_stage_and_tags_across_the_codebook() {
         let p = protocol();
         assert_eq!(
