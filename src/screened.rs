@@ -4,13 +4,14 @@
 //! Two steps, both pure: [`merge_by`] turns the stored source records into one
 //! [`ScreenedRecord`] per merged record (records sharing a key are the same work: the record
 //! id before dedup, the cluster's id after; their sources and source ids are merged, fields
-//! come from the richest record), and [`ScreenedRecord::attach`] adds the decision at the
-//! latest stage the record reached, its reasons, the tags of every stage reached, the latest
-//! note and the history of effective decisions. `export` writes these records, `index` and
-//! `search` index and filter them; neither depends on the other.
+//! come from the richest record), and [`ScreenedRecord::attach`] adds where the record stands
+//! ([`Decisions::position`]: the latest stage it reached and its state there, a conflict
+//! included), its reasons, the tags of every stage reached, the latest note and every
+//! reviewer's decision that counts. `export` writes these records, `index` and `search`
+//! index and filter them; neither depends on the other.
 
 use crate::model::{Record, RecordId};
-use crate::store::decisions::{Decisions, Effective, EffectiveRule, Verdict};
+use crate::store::decisions::{Decisions, Effective, Rule, State, Verdict};
 use crate::text::encode_item;
 use std::collections::HashMap;
 
@@ -25,9 +26,10 @@ pub struct ScreenedRecord {
     pub source_ids: Vec<String>,
     /// The latest stage it reached (`None` before [`ScreenedRecord::attach`]).
     pub stage: Option<String>,
-    /// The effective decision at that stage; `None` when unscreened (or in conflict).
+    /// The effective decision at that stage; `None` when unscreened or in conflict.
     pub decision: Option<Verdict>,
-    /// True when reviewers disagree at that stage.
+    /// True when reviewers disagree at that stage: the record stays there until it is
+    /// settled.
     pub conflict: bool,
     /// Exclusion reasons of that decision.
     pub reasons: Vec<String>,
@@ -35,16 +37,21 @@ pub struct ScreenedRecord {
     pub tags: Vec<String>,
     /// The note of the latest decision along the stages reached that has one.
     pub note: Option<String>,
-    /// The effective decision at every stage reached that has one (what a re-import needs
-    /// to restore the screening, see [`ScreenedRecord::screening_keywords`]).
+    /// Every stage reached, in order, with the record's state there (the last is `stage`).
+    pub reached: Vec<(String, State)>,
+    /// Every decision that counts, at every stage, stage by stage: each reviewer's (a
+    /// conflict's too), what a re-import needs to restore the screening exactly (see
+    /// [`ScreenedRecord::screening_keywords`]).
     pub history: Vec<StageDecision>,
 }
 
-/// One stage's effective decision.
+/// One reviewer's decision that counts at one stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageDecision {
     /// The stage.
     pub stage: String,
+    /// Who decided.
+    pub reviewer: String,
     /// The verdict.
     pub decision: Verdict,
     /// Exclusion reasons.
@@ -53,6 +60,12 @@ pub struct StageDecision {
     pub tags: Vec<String>,
     /// Note.
     pub note: Option<String>,
+    /// When.
+    pub time: jiff::Timestamp,
+    /// The record it was made on when not this one (a member merged into it since).
+    pub on: Option<RecordId>,
+    /// Made on an id dedup has since split between several works.
+    pub split: bool,
 }
 
 impl ScreenedRecord {
@@ -66,6 +79,7 @@ impl ScreenedRecord {
             stage: None,
             decision: None,
             history: Vec::new(),
+            reached: Vec::new(),
             conflict: false,
             reasons: Vec::new(),
             tags: Vec::new(),
@@ -73,32 +87,18 @@ impl ScreenedRecord {
         }
     }
 
-    /// Fills in the screening: the latest stage reached among `stages` (in order) and the
-    /// effective decision there under `rule`.
-    pub fn attach(&mut self, decisions: &Decisions, stages: &[String], rule: EffectiveRule) {
-        self.stage = None;
-        self.decision = None;
-        self.conflict = false;
+    /// Fills in the screening: where the record stands among `stages` (in order) under
+    /// `rule`, and every decision that counts.
+    pub fn attach(&mut self, decisions: &Decisions, stages: &[String], rule: &Rule) {
+        let id = &self.record.id;
         self.reasons.clear();
         self.tags.clear();
         self.note = None;
-        self.history.clear();
-        for stage in stages {
-            let eff = decisions.effective(&self.record.id, stage, rule);
-            self.stage = Some(stage.clone());
+        self.reached.clear();
+        let position = decisions.position(id, stages, rule);
+        for at in &position {
             self.reasons.clear();
-            self.decision = eff.as_ref().and_then(Effective::verdict);
-            self.conflict = matches!(eff, Some(Effective::Conflict));
-            if let Some(Effective::Decided(d)) = &eff {
-                if let Some(decision) = self.decision {
-                    self.history.push(StageDecision {
-                        stage: stage.clone(),
-                        decision,
-                        reasons: d.reasons.clone(),
-                        tags: d.tags.clone(),
-                        note: d.note.clone(),
-                    });
-                }
+            if let Some(Effective::Decided(d)) = &at.effective {
                 self.reasons = d.reasons.clone();
                 if d.note.is_some() {
                     self.note = d.note.clone();
@@ -109,9 +109,40 @@ impl ScreenedRecord {
                     }
                 }
             }
-            if !eff.as_ref().is_some_and(Effective::goes_on) {
-                break;
-            }
+            self.reached.push((at.stage.to_string(), at.state()));
+        }
+        let last = position.last();
+        self.stage = last.map(|at| at.stage.to_string());
+        let state = last.map_or(State::Unscreened, |at| at.state());
+        self.decision = state.verdict();
+        self.conflict = state == State::Conflict;
+        self.history = stages
+            .iter()
+            .flat_map(|stage| {
+                decisions
+                    .standing(id, stage)
+                    .into_iter()
+                    .map(move |(reviewer, d)| StageDecision {
+                        stage: stage.clone(),
+                        reviewer: reviewer.to_string(),
+                        decision: d.verdict,
+                        reasons: d.reasons.clone(),
+                        tags: d.tags.clone(),
+                        note: d.note.clone(),
+                        time: d.time,
+                        on: (d.origin != *id).then(|| d.origin.clone()),
+                        split: d.split,
+                    })
+            })
+            .collect();
+    }
+
+    /// Where the record stands at its latest stage.
+    pub fn state(&self) -> State {
+        match (self.decision, self.conflict) {
+            (Some(v), _) => State::Decided(v),
+            (None, true) => State::Conflict,
+            (None, false) => State::Unscreened,
         }
     }
 
@@ -125,35 +156,92 @@ impl ScreenedRecord {
             .collect()
     }
 
-    /// The screening history as keywords, one per stage decided:
-    /// `litscope:screened=STAGE|DECISION|REASON+REASON|TAG+TAG|NOTE`, each part
-    /// percent-encoded ([`crate::text::encode_item`]). `litscope import` reads them back.
+    /// Every decision that counts as keywords, one each ([`ScreenedRecord::history`], written
+    /// by [`screened_item`]). `litscope import` reads them back.
     pub fn screening_keywords(&self) -> Vec<String> {
-        let list = |v: &[String]| {
-            v.iter()
-                .map(|x| encode_item(x))
-                .collect::<Vec<_>>()
-                .join("+")
-        };
         self.history
             .iter()
             .map(|h| {
-                format!(
-                    "litscope:screened={}|{}|{}|{}|{}",
-                    encode_item(&h.stage),
-                    h.decision.as_str(),
-                    list(&h.reasons),
-                    list(&h.tags),
-                    h.note.as_deref().map(encode_item).unwrap_or_default()
-                )
+                let time = h.time.to_string();
+                screened_item(&Item {
+                    stage: &h.stage,
+                    decision: h.decision.as_str(),
+                    reasons: &h.reasons,
+                    tags: &h.tags,
+                    note: h.note.as_deref(),
+                    reviewer: Some(&h.reviewer),
+                    time: Some(&time),
+                    on: h.on.as_ref().map(RecordId::as_str),
+                    split: h.split,
+                })
             })
             .collect()
     }
 
-    /// The decision as text, empty when none.
+    /// Where the record stands as text: `include`, `exclude`, `maybe`, `conflict`, or empty
+    /// when unscreened.
     pub fn decision_text(&self) -> &'static str {
-        self.decision.map_or("", Verdict::as_str)
+        match self.state() {
+            State::Unscreened => "",
+            s => s.as_str(),
+        }
     }
+}
+
+/// One decision as a `litscope:screened=` item (see [`screened_item`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    /// The stage.
+    pub stage: &'a str,
+    /// `include`, `exclude` or `maybe`.
+    pub decision: &'a str,
+    /// Exclusion reasons.
+    pub reasons: &'a [String],
+    /// Tags.
+    pub tags: &'a [String],
+    /// Note.
+    pub note: Option<&'a str>,
+    /// Who decided.
+    pub reviewer: Option<&'a str>,
+    /// When (RFC 3339).
+    pub time: Option<&'a str>,
+    /// The record it was made on, when a member merged into this one since.
+    pub on: Option<&'a str>,
+    /// Made on an id dedup has since split.
+    pub split: bool,
+}
+
+/// The notation that carries one reviewer's decision through every export format:
+/// `litscope:screened=STAGE|DECISION|REASON+REASON|TAG+TAG|NOTE|REVIEWER|TIME`, then `|ON`
+/// when it was made on a record merged into this one since, then `|split` when it was made on
+/// an id dedup has since split; each part percent-encoded ([`crate::text::encode_item`]).
+/// `litscope import` reads them back ([`crate::import::screening`]), and the older five-part
+/// items too (one effective decision per stage, without a reviewer).
+pub fn screened_item(i: &Item<'_>) -> String {
+    let list = |v: &[String]| {
+        v.iter()
+            .map(|x| encode_item(x))
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let mut item = format!(
+        "litscope:screened={}|{}|{}|{}|{}|{}|{}",
+        encode_item(i.stage),
+        encode_item(i.decision),
+        list(i.reasons),
+        list(i.tags),
+        i.note.map(encode_item).unwrap_or_default(),
+        i.reviewer.map(encode_item).unwrap_or_default(),
+        i.time.map(encode_item).unwrap_or_default(),
+    );
+    if i.on.is_some() || i.split {
+        item.push('|');
+        item.push_str(&i.on.map(encode_item).unwrap_or_default());
+    }
+    if i.split {
+        item.push_str("|split");
+    }
+    item
 }
 
 /// How many bibliographic fields a record fills: the richest of records sharing an id
@@ -301,6 +389,8 @@ pub(crate) mod testing {
         e.decision = decision;
         e.reasons = reasons.iter().map(|s| s.to_string()).collect();
         e.tags = tags.iter().map(|s| s.to_string()).collect();
+        let state = decision.map_or(State::Unscreened, State::Decided);
+        e.reached = vec![("title-abstract".into(), state)];
         e
     }
 }
@@ -381,10 +471,12 @@ mod tests {
                 time: jiff::Timestamp::from_second(t).unwrap(),
                 tool: "t".into(),
                 covers: vec![],
+                origin: None,
+                split: false,
             }
         };
         let mut e = merge_by([r.clone()], |r| r.id.clone()).remove(0);
-        e.attach(&Decisions::default(), &stages, EffectiveRule::Unanimous);
+        e.attach(&Decisions::default(), &stages, &Rule::default());
         assert_eq!(
             (e.stage.as_deref(), e.decision),
             (Some("title-abstract"), None)
@@ -392,7 +484,7 @@ mod tests {
         assert!(StatusFilter::Unscreened.keeps(&e));
 
         let d = Decisions::from_events(&[ev("title-abstract", Action::Include, &[], &["PA"], 1)]);
-        e.attach(&d, &stages, EffectiveRule::Unanimous);
+        e.attach(&d, &stages, &Rule::default());
         assert_eq!((e.stage.as_deref(), e.decision), (Some("full-text"), None));
         assert_eq!(e.tags, ["PA"]);
 
@@ -406,7 +498,7 @@ mod tests {
                 2,
             ),
         ]);
-        e.attach(&d, &stages, EffectiveRule::Unanimous);
+        e.attach(&d, &stages, &Rule::default());
         assert_eq!(e.decision, Some(Verdict::Exclude));
         assert_eq!(e.reasons, ["wrong focus"]);
         assert_eq!(e.tags, ["PA", "NPM"]);

@@ -104,6 +104,16 @@ pub struct Highlight {
     pub exclude: Vec<String>,
 }
 
+/// `[screening]`: how decisions move records on. (`reviewers_per_record` is for the
+/// screening queue, a later stage; it is accepted and not yet used.)
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ScreeningConfig {
+    /// The title-abstract decisions that take a record on to full text (`include`,
+    /// `maybe`); `None`: both.
+    #[serde(default)]
+    pub full_text_from: Option<Vec<crate::store::decisions::Verdict>>,
+}
+
 /// `[http]`: how harvests talk to servers. Durations are written like `"60s"` or `"250ms"`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -238,6 +248,9 @@ pub struct ReviewConfig {
     /// `[http]`.
     #[serde(default)]
     pub http: HttpConfig,
+    /// `[screening]`.
+    #[serde(default)]
+    pub screening: ScreeningConfig,
 }
 
 impl ReviewConfig {

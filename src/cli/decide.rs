@@ -4,7 +4,7 @@ use super::output::{Ui, fit};
 use super::{CliError, Outcome};
 use crate::model::RecordId;
 use crate::screen::protocol::Protocol;
-use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog, EffectiveRule};
+use crate::store::decisions::{self, Action, DecisionEvent, DecisionLog};
 use crate::store::jsonl::read_lines;
 use crate::store::records::list_sources;
 use crate::workspace::Workspace;
@@ -17,11 +17,14 @@ either the number or the exact text. A reason goes only with `exclude`.
 
 The reviewer is --reviewer, else LITSCOPE_REVIEWER, else the OS user name (USER, LOGNAME or
 USERNAME), else `reviewer`. Each reviewer's decisions go to corpus/decisions/<reviewer>.jsonl.
+Reviewers who disagree put the record in conflict: it stays at its stage until they agree.
+Another command writing to the workspace is waited for (LITSCOPE_LOCK_WAIT, default 60 s).
 
 Examples:
   litscope decide 5t0mhckng54j include --tag PA --tag 6
   litscope decide 5t0mhckng54j exclude --reason 2 --note \"hospital setting\"
   litscope decide 5t0mhckng54j exclude --reason \"wrong setting\" --stage full-text
+  litscope decide 5t0mhckng54j maybe --reviewer kari
   litscope decide 5t0mhckng54j undo --reviewer kari")]
 pub struct Args {
     /// Record id (as shown by `search`, `status`, `export`)
@@ -105,6 +108,14 @@ pub(super) fn reviewer(flag: Option<String>) -> Result<String, CliError> {
         .unwrap_or_else(|| "reviewer".into()))
 }
 
+/// A well-formed id that no record in the workspace has (exit 2: the command line names
+/// nothing to decide on; nothing was tried).
+fn no_such_record(id: &str) -> CliError {
+    CliError::Usage(format!(
+        "no record with id {id} in this workspace; `litscope export --format csv` lists every record's id"
+    ))
+}
+
 /// Runs `decide`.
 pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let protocol = Protocol::from_config(&ws.config);
@@ -122,12 +133,19 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let corpus = ws.corpus_dir();
     let id = RecordId::parse(&args.id).ok_or_else(|| {
-        CliError::Usage(format!(
-            "`{}` is not a record id (12 letters and digits, as `export` shows them)",
-            args.id
-        ))
+        // Twelve letters and digits is the shape of an id; one no record can have is still
+        // just an id that is not in this workspace.
+        let t = args.id.trim();
+        if t.len() == 12 && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            no_such_record(&t.to_ascii_lowercase())
+        } else {
+            CliError::Usage(format!(
+                "`{}` is not a record id (12 letters and digits, as `export` shows them)",
+                args.id
+            ))
+        }
     })?;
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let lock = super::lock_corpus(&corpus, ui)?;
 
     // A member's id (from before dedup merged it) means the merged record.
     let merges = super::records::merges(ws, ui)?;
@@ -148,9 +166,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         })?;
     }
     let Some(title) = title else {
-        return Err(CliError::Usage(format!(
-            "no record has the id {given} in corpus/records/; check the id with `litscope export --format csv`"
-        )));
+        return Err(no_such_record(given.as_str()));
     };
     if id != given {
         ui.status(&format!(
@@ -170,7 +186,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         ));
     }
 
-    let (history, diags) = super::records::decisions(ws, ui, &merges)?;
+    let (mut history, diags) = super::records::decisions(ws, ui, &merges)?;
     let stage = match (&args.stage, action) {
         (Some(s), _) => s.clone(),
         (None, Action::Undo) => history
@@ -181,11 +197,13 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             })?,
         (None, _) => first_stage.clone(),
     };
-    if let Some((reached, _)) = history.progress(&id, &stages, EffectiveRule::default()) {
+    if let Some(at) = history.position(&id, &stages, protocol.rule()).last() {
         let pos = |s: &str| stages.iter().position(|x| x == s);
-        if pos(&stage) > pos(reached) {
+        if pos(&stage) > pos(at.stage) {
             ui.warn(&format!(
-                "{id} has not reached {stage} (it stops at {reached}); the decision is recorded anyway"
+                "{id} has not reached {stage} (it stops at {}, {}); the decision is recorded anyway",
+                at.stage,
+                at.state()
             ));
         }
     }
@@ -195,9 +213,9 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "{reviewer} has no decision on {id} at stage {stage} to undo"
         )));
     }
-    // Whether the index holds the corpus as it is before this decision (opening the log may
-    // create it, which changes the corpus' fingerprint).
-    let index_was_current = super::index::is_current(ws);
+    // The corpus as the index would have it before this decision (opening the log may
+    // create it, which changes the fingerprint).
+    let before = super::index::fingerprint(&ws.root);
     // Opening cuts a torn last line of this reviewer's log (already reported above).
     let (mut log, repaired) = DecisionLog::open(&corpus, &reviewer)?;
     if let Some(d) = repaired.filter(|d| !diags.contains(d)) {
@@ -214,10 +232,18 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         time: jiff::Timestamp::now(),
         tool: crate::tool_version(),
         covers,
+        origin: None,
+        split: false,
     };
     log.append(&event)?;
-    // The index follows at once (one document), so `decision:`/`tag:` searches see it.
-    if let Err(e) = super::index::after_decision(ws, ui, &id, index_was_current) {
+    let after = super::index::fingerprint(&ws.root);
+    drop(log);
+    drop(lock);
+    // The index follows at once (one document), so `decision:`/`tag:` searches see it; when
+    // it cannot, it stays stale and the next search updates it.
+    history.apply_followed(&event, merges.follow(&event.id, &event.covers));
+    let screening = crate::index::Screening::of_decisions(&history, &id, &stages, protocol.rule());
+    if let Err(e) = super::index::after_decision(ws, &id, screening, &before, &after) {
         ui.warn(&format!(
             "the decision is stored, but the index was not updated ({e}); `litscope index` will"
         ));

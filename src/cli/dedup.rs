@@ -69,7 +69,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         )));
     }
     let reviewer = super::decide::reviewer(args.reviewer.clone())?;
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let _lock = super::lock_corpus(&corpus, ui)?;
     let records = super::records::source_records(ws, ui)?;
 
     let stored = Stored::load(&corpus)?;
@@ -225,7 +225,7 @@ fn report(
             for c in &conflicts {
                 out.push_str(&format!("conflict   {}\n", super::records::conflict_line(c)));
             }
-            print_text(&out)
+            ui.summary(&out)
         }
     }
     .map(|()| Outcome::Ok)

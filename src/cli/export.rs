@@ -11,8 +11,9 @@ use std::path::PathBuf;
 /// Export records with their screening decisions, reasons and tags
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
---status looks at the decision at the latest stage each record reached: a record included
-(or maybe) at title-abstract and not yet screened at full-text is `unscreened`.
+--status looks at where each record stands at the latest stage it reached: a record included
+(or maybe) at title-abstract and not yet screened at full-text is `unscreened`; a record
+whose reviewers disagree stays at its stage as a `conflict` until that is settled.
 
 Examples:
   litscope export --format ris --out all.ris
@@ -37,6 +38,7 @@ enum StatusArg {
     Excluded,
     Maybe,
     Unscreened,
+    Conflict,
     All,
 }
 
@@ -55,6 +57,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         StatusArg::Excluded => StatusFilter::Excluded,
         StatusArg::Maybe => StatusFilter::Maybe,
         StatusArg::Unscreened => StatusFilter::Unscreened,
+        StatusArg::Conflict => StatusFilter::Conflict,
         StatusArg::All => StatusFilter::All,
     };
     let format = match args.format {

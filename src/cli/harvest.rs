@@ -28,7 +28,7 @@ use url::Url;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   LITSCOPE_MAILTO=me@uni.no litscope harvest
-  litscope harvest --source crossref --query queries/allocation.toml --limit 200
+  litscope harvest --source crossref --query queries/example.toml --limit 200
   litscope harvest --offline          # replay corpus/responses/ without network
   litscope harvest --dry-run          # show the requests, send nothing")]
 pub struct Args {
@@ -72,7 +72,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     sources.sort();
     sources.dedup();
     let corpus = ws.corpus_dir();
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let _lock = super::lock_corpus(&corpus, ui)?;
     let (sink, diagnostics) = StoreSink::open(&corpus, &sources, args.offline, ui)?;
     for d in diagnostics {
         ui.warn(&d.to_string());
@@ -511,7 +511,7 @@ fn report(
                     },
                 ));
             }
-            print_text(&out)?;
+            ui.summary(&out)?;
             ui.status(&format!(
                 "Stored {} new records from {} searches (run {run}).",
                 thousands(retrieved),

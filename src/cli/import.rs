@@ -1,6 +1,6 @@
 //! `litscope import`: read export files and store their records as a named database.
 
-use super::output::{Format, Ui, print_json, print_text};
+use super::output::{Format, Ui, print_json};
 use super::{CliError, Outcome};
 use crate::import::screening::Carried;
 use crate::import::{FileReport, RecordBuilder, stream};
@@ -105,7 +105,7 @@ fn file_decision(args: &Args, ws: &Workspace) -> Result<Option<Carried>, CliErro
         reasons,
         tags,
         note: None,
-        reviewer: None,
+        ..Carried::default()
     }))
 }
 
@@ -153,7 +153,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     };
     let decision = file_decision(&args, ws)?;
     let corpus = ws.corpus_dir();
-    let _lock = crate::store::lock::lock(&corpus)?;
+    let _lock = super::lock_corpus(&corpus, ui)?;
     let (log, diags) = runlog::read(&corpus)?;
     for d in diags {
         ui.warn(&d.to_string());
@@ -251,12 +251,12 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     })
 }
 
-/// Writes the decisions a file carried to the reviewer's decision log (stage: the one the
-/// file names, else the first); returns how many were carried. A decision that already
-/// stands, the same verdict, reasons, tags and note by the same reviewer on the same record
-/// and stage, is not written again: importing a file again (after a crash before its run-log
-/// line, or to apply `--decision` to a file imported without it) never stacks copies that one
-/// `undo` would not withdraw.
+/// Writes the decisions a file carried to the decision logs (stage: the one the file names,
+/// else the first; reviewer: the one the file names, else the importing one; time: the file's,
+/// else now); returns how many were carried. A decision that already stands (see
+/// [`crate::store::decisions::Decisions::stands`]) is not written again: importing a file
+/// again (after a crash before its run-log line, or to apply `--decision` to a file imported
+/// without it) never stacks copies that one `undo` would not withdraw.
 fn record_decisions(
     corpus: &Path,
     ws: &Workspace,
@@ -313,22 +313,21 @@ fn record_decisions(
                 tags: c.tags.clone(),
                 note: c.note.clone(),
                 reviewer: reviewer.clone(),
-                time: now,
+                time: c.time.unwrap_or(now),
                 tool: crate::tool_version(),
                 covers: Vec::new(),
+                origin: c
+                    .origin
+                    .as_deref()
+                    .and_then(RecordId::parse)
+                    .filter(|o| o != id),
+                split: c.split,
             });
     }
     let (existing, _) = crate::store::decisions::read_all(corpus)?;
     let standing = crate::store::decisions::Decisions::from_events(&existing);
     for (reviewer, events) in &mut batches {
-        events.retain(|e| {
-            !standing.latest(&e.id, &e.stage, reviewer).is_some_and(|d| {
-                Some(d.verdict) == e.decision.verdict()
-                    && d.reasons == e.reasons
-                    && d.tags == e.tags
-                    && d.note == e.note
-            })
-        });
+        events.retain(|e| !standing.stands(e));
         if !events.is_empty() {
             DecisionLog::open(corpus, reviewer)?.0.append_all(events)?;
         }
@@ -528,7 +527,7 @@ fn report(
             if strict_refused {
                 out.push_str("--strict: records were skipped, so nothing was imported\n");
             }
-            print_text(&out)
+            ui.summary(&out)
         }
     }
 }
@@ -553,9 +552,16 @@ mod tests {
             file_decision(&Cli::try_parse_from(argv).unwrap().args, &ws)
         };
         assert_eq!(decision(&[]).unwrap(), None);
-        let c = decision(&["--decision", "exclude", "--reason", "2", "--tag", "theme B"])
-            .unwrap()
-            .unwrap();
+        let c = decision(&[
+            "--decision",
+            "exclude",
+            "--reason",
+            "2",
+            "--tag",
+            "tildelingsnemnd",
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(
             (
                 c.decision.as_str(),
@@ -567,7 +573,7 @@ mod tests {
                 "exclude",
                 Some("title-abstract"),
                 &["wrong setting".to_string()][..],
-                &["theme B".to_string()][..]
+                &["tildelingsnemnd".to_string()][..]
             )
         );
         let c = decision(&["--decision", "maybe", "--stage", "full-text"])

@@ -45,6 +45,7 @@ Environment:
   LITSCOPE_WORKSPACE     workspace folder (like --workspace)
   LITSCOPE_MAILTO        contact e-mail for Crossref's polite pool
   LITSCOPE_REVIEWER      reviewer name for decisions (default: the OS user name)
+  LITSCOPE_LOCK_WAIT     seconds a command that writes waits for another one (default 60)
   LITSCOPE_CROSSREF_URL  base URL of the Crossref API (default https://api.crossref.org)
   LITSCOPE_CRISTIN_URL   base URL of the Cristin API (default https://api.cristin.no)
   LITSCOPE_NVA_URL       base URL of the NVA API (default https://api.nva.unit.no)
@@ -67,7 +68,8 @@ pub struct Cli {
     )]
     workspace: Option<PathBuf>,
 
-    /// Print no status lines or progress bars (warnings and errors still show)
+    /// Print no status lines, summaries or progress bars: only what was asked for (search
+    /// hits, status, exports, --format json, --list-uncertain, --dry-run), warnings and errors
     #[arg(short, long, global = true)]
     quiet: bool,
 
@@ -172,6 +174,68 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, CliError> {
         Command::Search(args) => search::run(args, &open_workspace(workspace.as_deref())?, ui),
         Command::Status(args) => status::run(args, &open_workspace(workspace.as_deref())?, ui),
     }
+}
+
+/// How long a command that writes waits for another one to finish: `LITSCOPE_LOCK_WAIT`
+/// seconds, else [`crate::store::lock::DEFAULT_WAIT`].
+fn lock_wait() -> Result<std::time::Duration, CliError> {
+    match std::env::var("LITSCOPE_LOCK_WAIT") {
+        Err(_) => Ok(crate::store::lock::DEFAULT_WAIT),
+        Ok(text) => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "LITSCOPE_LOCK_WAIT=`{text}` is not a number of seconds (like 60 or 0.5)"
+                ))
+            }),
+    }
+}
+
+/// Takes the lock on `path`, waiting for another litscope command up to `limit` and saying
+/// so after a second (unless `--quiet`): "waiting for another litscope command to finish
+/// {what} …".
+fn wait_for_lock(
+    path: &std::path::Path,
+    what: &str,
+    limit: std::time::Duration,
+    ui: &Ui,
+) -> Result<crate::store::lock::Lock, crate::store::StoreError> {
+    let mut waiting = |pid: Option<u32>| {
+        ui.status(&format!(
+            "waiting for another litscope command{} to finish {what} …",
+            pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+        ));
+    };
+    crate::store::lock::acquire(
+        path,
+        crate::store::lock::Wait {
+            limit,
+            waiting: &mut waiting,
+        },
+    )
+}
+
+/// A lock still held after the wait: a runtime error that says how to wait longer.
+fn still_busy(e: crate::store::StoreError) -> CliError {
+    match e {
+        crate::store::StoreError::Busy { .. } => {
+            CliError::Runtime(format!("{e} (LITSCOPE_LOCK_WAIT=SECONDS waits longer)"))
+        }
+        e => e.into(),
+    }
+}
+
+/// Takes the corpus lock for a command that writes to `corpus/`: another writer at work is
+/// waited for (up to [`lock_wait`]), never refused at once.
+fn lock_corpus(
+    corpus: &std::path::Path,
+    ui: &Ui,
+) -> Result<crate::store::lock::CorpusLock, CliError> {
+    let path = crate::store::lock::corpus_lock_path(corpus);
+    wait_for_lock(&path, "writing to corpus/", lock_wait()?, ui).map_err(still_busy)
 }
 
 fn open_workspace(explicit: Option<&std::path::Path>) -> Result<Workspace, CliError> {

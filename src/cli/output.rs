@@ -1,6 +1,7 @@
-//! Where output goes: data on stdout (text or exactly one JSON document), talk on stderr
-//! (status lines that `--quiet` silences, warnings and errors that it does not), progress bars
-//! only when stderr is a terminal, colours only on a terminal and never with `NO_COLOR`.
+//! Where output goes: data on stdout (text or exactly one JSON document), summaries of what a
+//! command did on stdout too, talk on stderr (status lines; `--quiet` silences them and the
+//! summaries, not warnings and errors), progress bars only when stderr is a terminal, colours
+//! only on a terminal and never with `NO_COLOR`.
 
 use super::CliError;
 use indicatif::{MultiProgress, ProgressDrawTarget};
@@ -50,6 +51,13 @@ impl Ui {
         if !self.quiet {
             let _ = writeln!(std::io::stderr(), "{line}");
         }
+    }
+
+    /// A summary of what a command did, on stdout (silenced by `--quiet`, like status lines:
+    /// what was asked for, such as search hits or `--format json`, is printed with
+    /// [`print_text`] instead).
+    pub fn summary(&self, text: &str) -> Result<(), CliError> {
+        if self.quiet { Ok(()) } else { print_text(text) }
     }
 
     /// A warning on stderr (always shown).

@@ -11,7 +11,7 @@ use super::CliError;
 use super::output::Ui;
 use crate::screen::protocol::Protocol;
 use crate::screened::{self, ScreenedRecord};
-use crate::store::decisions::{self, Decisions, EffectiveRule};
+use crate::store::decisions::{self, Decisions};
 use crate::store::dedup::Merges;
 use crate::store::records::{list_sources, read_records};
 use crate::workspace::Workspace;
@@ -72,12 +72,13 @@ pub fn unique_records(ws: &Workspace, ui: &Ui) -> Result<Vec<ScreenedRecord>, Cl
     let records = source_records(ws, ui)?;
     let merges = merges(ws, ui)?;
     let (decided, _) = decisions(ws, ui, &merges)?;
-    let stages = Protocol::from_config(&ws.config).stage_names();
+    let protocol = Protocol::from_config(&ws.config);
+    let stages = protocol.stage_names();
     let mut merged = screened::merge_by(records, |r| {
         merges.group(r.source(), r.source_id(), &r.id).clone()
     });
     for r in &mut merged {
-        r.attach(&decided, &stages, EffectiveRule::default());
+        r.attach(&decided, &stages, protocol.rule());
     }
     Ok(merged)
 }

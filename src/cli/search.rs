@@ -26,7 +26,7 @@ Examples:
   litscope search 'tildel* AND kommun*'
   litscope search '\"bestiller utfører\" OR \"purchaser provider\"' --sort year --limit 50
   litscope search 'tag:tillitsmodell AND decision:include' --format ris > included.ris
-  litscope search --saved queries/allocation-models.toml --count
+  litscope search --saved queries/example.toml --count
   litscope search 'decision:unscreened' --format ids | head")]
 pub struct Args {
     /// The query (see below); not with --saved

@@ -4,7 +4,7 @@ use super::output::{Format, Ui, print_json, print_text, thousands};
 use super::{CliError, Outcome};
 use crate::screen::protocol::Protocol;
 use crate::sources::SourceKind;
-use crate::store::decisions::{EffectiveRule, stage_counts};
+use crate::store::decisions::stage_counts;
 use crate::store::overview::overview;
 use crate::workspace::Workspace;
 use serde_json::json;
@@ -41,7 +41,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     let stages = protocol.stage_names();
     let (decided, diags) = super::records::decisions(ws, ui, &merges)?;
     let conflicts = decided.merge_conflicts();
-    let counts = stage_counts(&decided, &o.ids, &stages, EffectiveRule::default());
+    let counts = stage_counts(&decided, &o.ids, &stages, protocol.rule());
     let screening: serde_json::Map<String, serde_json::Value> = stages
         .iter()
         .zip(&counts)

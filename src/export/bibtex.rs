@@ -178,8 +178,9 @@ fn litscope_field(r: &ScreenedRecord) -> String {
     if let Some(s) = &r.stage {
         parts.push(format!("stage={}", escape(s)));
     }
-    if let Some(d) = r.decision {
-        parts.push(format!("decision={d}"));
+    let decision = r.decision_text();
+    if !decision.is_empty() {
+        parts.push(format!("decision={decision}"));
     }
     if !r.reasons.is_empty() {
         parts.push(format!("reasons={}", escape(&r.reasons.join(" | "))));
@@ -244,8 +245,9 @@ pub fn entry(r: &ScreenedRecord, key: &str) -> String {
         fields.push(("entrysubtype", terms.join(", ")));
     }
     let mut keywords: Vec<String> = rec.keywords.iter().map(|k| escape(k)).collect();
-    if let Some(d) = r.decision {
-        keywords.push(format!("litscope:decision={d}"));
+    let decision = r.decision_text();
+    if !decision.is_empty() {
+        keywords.push(format!("litscope:decision={decision}"));
     }
     keywords.extend(
         r.reasons

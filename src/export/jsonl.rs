@@ -1,7 +1,9 @@
 //! JSON Lines export: one object per record with the CSV export's keys; `authors`,
 //! `sources`, `source_ids`, `reasons`, `tags` and `keywords` are arrays, missing values
-//! `null`, plus `conflict` (true when reviewers disagree at the record's stage),
-//! `screening` (every stage's decision), `type` (the vocabulary's term, see
+//! `null`, plus `conflict` (true when reviewers disagree at the record's stage: `decision` is
+//! then `conflict`), `screening` (every decision that counts, each reviewer's, at every
+//! stage: `stage, reviewer, decision, reasons, tags, note, time`, and `on` / `split` for a
+//! decision made on a record merged into this one since), `type` (the vocabulary's term, see
 //! [`crate::worktype`]) and `genre` (an array of finer kinds).
 
 use super::ExportError;
@@ -31,7 +33,8 @@ struct Line<'a> {
     conflict: bool,
     note: Option<&'a str>,
     keywords: &'a [String],
-    /// Every stage's decision (the decision above is the latest stage's only).
+    /// Every reviewer's decision that counts at every stage (`decision` above is where the
+    /// record stands).
     screening: Vec<serde_json::Value>,
     url: Option<&'a str>,
     language: Option<&'a str>,
@@ -57,7 +60,7 @@ pub fn line(r: &ScreenedRecord) -> serde_json::Result<Vec<u8>> {
         abstract_text: rec.abstract_text.as_deref(),
         sources: &r.sources,
         source_ids: &r.source_ids,
-        decision: r.decision.map(|d| d.as_str()),
+        decision: Some(r.decision_text()).filter(|d| !d.is_empty()),
         reasons: &r.reasons,
         tags: &r.tags,
         stage: r.stage.as_deref(),
@@ -67,7 +70,16 @@ pub fn line(r: &ScreenedRecord) -> serde_json::Result<Vec<u8>> {
         screening: r
             .history
             .iter()
-            .map(|h| serde_json::json!({"stage": h.stage, "decision": h.decision.as_str(), "reasons": h.reasons, "tags": h.tags, "note": h.note}))
+            .map(|h| {
+                let mut v = serde_json::json!({"stage": h.stage, "reviewer": h.reviewer, "decision": h.decision.as_str(), "reasons": h.reasons, "tags": h.tags, "note": h.note, "time": h.time});
+                if let Some(on) = &h.on {
+                    v["on"] = on.as_str().into();
+                }
+                if h.split {
+                    v["split"] = true.into();
+                }
+                v
+            })
             .collect(),
         url: rec.url.as_deref(),
         language: rec.language.as_deref(),

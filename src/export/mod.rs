@@ -4,10 +4,11 @@
 //! The records come merged and screened ([`crate::screened`]); each format is one file that
 //! serialises them to any writer, and the caller chooses the destination.
 //!
-//! What travels: the decision at the latest stage the record reached (empty when unscreened
-//! there), the reasons of that decision, the tags of every stage reached, the latest note, and every
-//! `SOURCE:SOURCE_ID` merged into the record — written so that `litscope import` (and other
-//! tools' parsers) read them back.
+//! What travels: where the record stands at the latest stage it reached (`include`,
+//! `exclude`, `maybe`, `conflict`, empty when unscreened there), the reasons of that decision,
+//! the tags of every stage reached, the latest note, every reviewer's decision that counts
+//! (`litscope:screened=` items) and every `SOURCE:SOURCE_ID` merged into the record — written
+//! so that `litscope import` (and other tools' parsers) read them back.
 
 pub mod bibtex;
 pub mod csv;
@@ -16,7 +17,7 @@ pub mod ris;
 
 use crate::model::Record;
 use crate::screened::ScreenedRecord;
-use crate::store::decisions::Verdict;
+use crate::store::decisions::{State, Verdict};
 use crate::worktype;
 use std::io::Write;
 
@@ -42,8 +43,10 @@ pub enum StatusFilter {
     Excluded,
     /// Decision `maybe`.
     Maybe,
-    /// No decision at the latest stage reached (reviewers in conflict count here too).
+    /// No decision at the latest stage reached.
     Unscreened,
+    /// Reviewers in conflict at the latest stage reached.
+    Conflict,
     /// Every record.
     #[default]
     All,
@@ -57,7 +60,8 @@ impl StatusFilter {
             StatusFilter::Included => r.decision == Some(Verdict::Include),
             StatusFilter::Excluded => r.decision == Some(Verdict::Exclude),
             StatusFilter::Maybe => r.decision == Some(Verdict::Maybe),
-            StatusFilter::Unscreened => r.decision.is_none(),
+            StatusFilter::Unscreened => r.state() == State::Unscreened,
+            StatusFilter::Conflict => r.state() == State::Conflict,
         }
     }
 }

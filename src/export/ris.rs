@@ -1,9 +1,10 @@
 //! RIS export: `TAG  - value` lines ending in CRLF, `TY` first and `ER` last, as Zotero,
 //! EndNote, Mendeley, Rayyan and Covidence read it.
 //!
-//! Screening travels in tags those tools keep: `KW  - litscope:decision=include`,
-//! `KW  - litscope:reason=…`, `KW  - litscope:tag=…` (keywords survive every import), and
-//! `N1` notes for the stage, the note and each `SOURCE:SOURCE_ID`. Values are kept on one
+//! Screening travels in tags those tools keep: `KW  - litscope:decision=include` (or
+//! `conflict`), `KW  - litscope:reason=…`, `KW  - litscope:tag=…`, one `KW  -
+//! litscope:screened=…` per reviewer's decision (keywords survive every import), and `N1`
+//! notes for the stage, the note and each `SOURCE:SOURCE_ID`. Values are kept on one
 //! line (a line break inside a value would start a bogus tag in most readers).
 //!
 //! The record's type is the nearest RIS type (`TY`); when that reads back as another type
@@ -128,8 +129,9 @@ pub fn entry(r: &ScreenedRecord) -> Vec<u8> {
     for k in &rec.keywords {
         line(&mut out, "KW", k);
     }
-    if let Some(d) = r.decision {
-        line(&mut out, "KW", &format!("litscope:decision={d}"));
+    let decision = r.decision_text();
+    if !decision.is_empty() {
+        line(&mut out, "KW", &format!("litscope:decision={decision}"));
     }
     for reason in &r.reasons {
         line(&mut out, "KW", &format!("litscope:reason={reason}"));

@@ -45,13 +45,15 @@ fn cell(value: &Value) -> String {
     }
 }
 
-/// The export's `screening` objects as `litscope:screened=STAGE|DECISION|R+R|T+T|NOTE` items.
+/// The export's `screening` objects (each reviewer's decision) as the `litscope:screened=`
+/// items the other formats carry ([`crate::screened::screened_item`]).
 fn screened_items(value: &Value) -> Vec<String> {
-    let text = |v: &Value| v.as_str().map(crate::text::encode_item).unwrap_or_default();
-    let list = |v: &Value| {
+    let list = |v: &Value| -> Vec<String> {
         v.as_array()
-            .map(|a| a.iter().map(text).collect::<Vec<_>>().join("+"))
-            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect()
     };
     value
         .as_array()
@@ -59,14 +61,18 @@ fn screened_items(value: &Value) -> Vec<String> {
         .flatten()
         .filter(|h| h.is_object())
         .map(|h| {
-            format!(
-                "litscope:screened={}|{}|{}|{}|{}",
-                text(&h["stage"]),
-                text(&h["decision"]),
-                list(&h["reasons"]),
-                list(&h["tags"]),
-                text(&h["note"])
-            )
+            let (reasons, tags) = (list(&h["reasons"]), list(&h["tags"]));
+            crate::screened::screened_item(&crate::screened::Item {
+                stage: h["stage"].as_str().unwrap_or(""),
+                decision: h["decision"].as_str().unwrap_or(""),
+                reasons: &reasons,
+                tags: &tags,
+                note: h["note"].as_str(),
+                reviewer: h["reviewer"].as_str(),
+                time: h["time"].as_str(),
+                on: h["on"].as_str(),
+                split: h["split"].as_bool().unwrap_or(false),
+            })
         })
         .collect()
 }
@@ -94,7 +100,7 @@ mod tests {
 
     #[test]
     fn objects_are_read_like_csv_rows_and_bad_lines_are_skipped() {
-        let text = "{\"id\":\"abc\",\"title\":\"Tildeling\",\"authors\":[\"Økland, Åse\",\"Berg, Ola\"],\"year\":2021,\"doi\":\"10.5555/x\",\"keywords\":[\"a\",\"b\"],\"screening\":[{\"stage\":\"title-abstract\",\"decision\":\"exclude\",\"reasons\":[\"wrong | setting\"],\"tags\":[],\"note\":null}]}\n\n[1,2]\n{\"title\":\"Two\"}\n";
+        let text = "{\"id\":\"abc\",\"title\":\"Tildeling\",\"authors\":[\"Økland, Åse\",\"Berg, Ola\"],\"year\":2021,\"doi\":\"10.5555/x\",\"keywords\":[\"a\",\"b\"],\"screening\":[{\"stage\":\"title-abstract\",\"decision\":\"exclude\",\"reasons\":[\"wrong | setting\"],\"tags\":[],\"note\":null,\"reviewer\":\"ann\",\"time\":\"2024-05-01T10:00:00Z\",\"on\":\"5t0mhckng54j\"}]}\n\n[1,2]\n{\"title\":\"Two\"}\n";
         let (ok, bad) = crate::import::parse_all(crate::import::Format::Jsonl, text);
         assert_eq!(ok.len(), 2);
         assert_eq!(bad.len(), 1);
@@ -109,7 +115,7 @@ mod tests {
             [
                 "a",
                 "b",
-                "litscope:screened=title-abstract|exclude|wrong %7C setting||"
+                "litscope:screened=title-abstract|exclude|wrong %7C setting|||ann|2024-05-01T10:00:00Z|5t0mhckng54j"
             ]
         );
         assert_eq!(ok[1].line, 4);

@@ -1,7 +1,8 @@
 //! Screening decisions that travel inside exports: litscope's own RIS (`KW  -
-//! litscope:decision=include`, `litscope:reason=…`, `litscope:tag=…`, `N1  - litscope:stage=…`,
-//! `litscope:note=…`), BibTeX (the same in `keywords`, and the `litscope = {stage=…; …}`
-//! field) and CSV (`decision`, `reasons`, `tags`, `stage`, `note` columns). Importing such a
+//! litscope:screened=…`, one per reviewer's decision, and the older `litscope:decision=include`,
+//! `litscope:reason=…`, `litscope:tag=…`, `N1  - litscope:stage=…`, `litscope:note=…`), BibTeX
+//! (the same in `keywords`, and the `litscope = {stage=…; …}` field) and CSV (`decision`,
+//! `reasons`, `tags`, `stage`, `note` columns). Importing such a
 //! file brings the decisions back: they are taken out of the keywords here and written to a
 //! reviewer's decision log by the command. Rayyan's and ASReview's exports carry their
 //! decisions too, in their own notation.
@@ -21,9 +22,16 @@ pub struct Carried {
     pub tags: Vec<String>,
     /// The note.
     pub note: Option<String>,
-    /// Who decided, when the file says (Rayyan names its reviewers); else the importing
-    /// reviewer.
+    /// Who decided, when the file says (litscope's exports and Rayyan name their
+    /// reviewers); else the importing reviewer.
     pub reviewer: Option<String>,
+    /// When, when the file says (litscope's exports); else the time of the import.
+    pub time: Option<jiff::Timestamp>,
+    /// The record it was made on when not this one (a member merged into it since), as
+    /// litscope's export says: restores a merge conflict.
+    pub origin: Option<String>,
+    /// Made on an id dedup has since split (litscope's export says so).
+    pub split: bool,
 }
 
 fn apply(c: &mut Carried, key: &str, value: &str) {
@@ -118,6 +126,7 @@ fn rayyan(notes: &str) -> Vec<Carried> {
                 tags: labels.clone(),
                 note: None,
                 reviewer: (!name.is_empty()).then(|| name.to_string()),
+                ..Carried::default()
             })
         })
         .collect()
@@ -186,12 +195,19 @@ fn decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// One `litscope:screened=STAGE|DECISION|REASONS|TAGS|NOTE` item (parts percent-encoded,
-/// lists joined with `+`).
+/// One `litscope:screened=STAGE|DECISION|REASONS|TAGS|NOTE[|REVIEWER|TIME[|ON[|split]]]`
+/// item (parts percent-encoded, lists joined with `+`). Five parts: an export from before
+/// each reviewer's decisions travelled (the effective decision, no reviewer).
 fn screened(item: &str) -> Option<Carried> {
     let parts: Vec<&str> = item.split('|').collect();
-    let [stage, decision, reasons, tags, note] = parts.as_slice() else {
+    if !(5..=9).contains(&parts.len()) {
         return None;
+    }
+    let part = |i: usize| {
+        parts
+            .get(i)
+            .map(|p| decode(p.trim()))
+            .filter(|p| !p.is_empty())
     };
     let list = |v: &str| {
         v.split('+')
@@ -200,12 +216,15 @@ fn screened(item: &str) -> Option<Carried> {
             .collect()
     };
     let c = Carried {
-        decision: decision.trim().to_lowercase(),
-        stage: Some(decode(stage.trim())).filter(|s| !s.is_empty()),
-        reasons: list(reasons),
-        tags: list(tags),
-        note: Some(decode(note.trim())).filter(|n| !n.is_empty()),
-        reviewer: None,
+        decision: parts[1].trim().to_lowercase(),
+        stage: part(0),
+        reasons: list(parts[2]),
+        tags: list(parts[3]),
+        note: part(4),
+        reviewer: part(5),
+        time: part(6).and_then(|t| t.parse().ok()),
+        origin: part(7),
+        split: part(8).as_deref() == Some("split"),
     };
     matches!(c.decision.as_str(), "include" | "exclude" | "maybe").then_some(c)
 }
@@ -379,6 +398,35 @@ mod tests {
         assert_eq!(got[0].tags, ["PA", "N;PM"]);
         assert_eq!(got[1].reasons, ["wrong focus"]);
         assert_eq!(got[1].note.as_deref(), Some("p. 3, top | left"));
+        assert!(e.keywords.is_empty());
+    }
+
+    #[test]
+    fn each_reviewers_decision_with_time_and_member() {
+        let mut e = entry(
+            &[
+                "litscope:decision=conflict",
+                "litscope:screened=title-abstract|include|||n|ann|2024-05-01T10:00:00.5Z",
+                "litscope:screened=title-abstract|exclude|off topic|||ann|2024-05-02T10:00:00Z|5t0mhckng54j",
+                "litscope:screened=full-text|maybe||||kari_n|2024-05-03T10:00:00Z||split",
+                "litscope:screened=full-text|perhaps||||bob|2024-05-03T10:00:00Z",
+                "litscope:screened=a|b|c|d|e|f|g|h|i|j",
+            ],
+            serde_json::json!({}),
+        );
+        let got = take(&mut e);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(
+            (got[0].reviewer.as_deref(), got[0].note.as_deref()),
+            (Some("ann"), Some("n"))
+        );
+        assert_eq!(got[0].time, Some("2024-05-01T10:00:00.5Z".parse().unwrap()));
+        assert_eq!(
+            (got[1].origin.as_deref(), got[1].split),
+            (Some("5t0mhckng54j"), false)
+        );
+        assert_eq!((got[2].origin.as_deref(), got[2].split), (None, true));
+        assert_eq!(got[2].reviewer.as_deref(), Some("kari_n"));
         assert!(e.keywords.is_empty());
     }
 

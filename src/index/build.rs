@@ -3,7 +3,14 @@
 //!
 //! Every commit carries a payload `{"schema": N, "fingerprint": "…"}`: the schema version
 //! ([`SCHEMA_VERSION`]) and the caller's fingerprint of the corpus the index was built from,
-//! so `search` can tell in a few `stat` calls whether the index is current. An update reads
+//! so `search` can tell in a few `stat` calls whether the index is current. That payload is
+//! also how an index is marked stale: a writer that changes the corpus and cannot update the
+//! index leaves the old fingerprint, which no longer matches.
+//!
+//! Processes share `index/` this way: whoever writes it holds `index/.lock`
+//! ([`lock_path`], kept when the index is recreated) and tantivy's writer lock; readers open
+//! it without either (tantivy lets another process read an index while it is written), each
+//! searcher on one commit. An update reads
 //! the id → hash map from the fast fields, re-indexes only records whose stored JSON
 //! changed, adds new ones and deletes those no longer in the corpus, then commits once and
 //! waits for merges, so a finished update leaves a compact index.
@@ -19,6 +26,11 @@ use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// `index/.lock`: held by the litscope command writing the index (see the module doc).
+pub fn lock_path(dir: &Path) -> PathBuf {
+    dir.join(".lock")
+}
 
 /// What can go wrong with `index/`.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +51,22 @@ pub enum IndexError {
         /// The error.
         source: std::io::Error,
     },
+}
+
+impl IndexError {
+    /// True when another process holds tantivy's writer lock.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            IndexError::Tantivy {
+                source: tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _
+                ),
+                ..
+            }
+        )
+    }
 }
 
 /// How much the writer may use: threads and total heap (split between the threads).
@@ -141,6 +169,10 @@ pub struct Index {
     index: tantivy::Index,
     fields: Fields,
     reader: IndexReader,
+    // The fingerprint of the commit read when it was opened (or last committed here): read
+    // before the searcher, so that a commit by another process in between makes it look
+    // older than it is, never newer.
+    fingerprint: Option<String>,
 }
 
 impl Index {
@@ -175,7 +207,10 @@ impl Index {
         let Ok(fields) = Fields::of(&index.schema()) else {
             return Ok(Err(Rebuild::Schema { found: 0 }));
         };
-        Self::wrap(dir, index, fields).map(Ok)
+        // A reader that cannot open what meta.json names (another process rebuilding the
+        // index this moment) finds it unreadable, like a damaged one: not an error.
+        Ok(Self::wrap(dir, index, fields, payload.fingerprint)
+            .map_err(|e| Rebuild::Unreadable(e.to_string())))
     }
 
     /// Opens the index in `dir`, or creates an empty one (removing whatever index was there)
@@ -198,7 +233,7 @@ impl Index {
         for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
             let path = entry.map_err(|e| io(dir, e))?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name == ".gitignore" || name == "README.md" {
+            if name == ".gitignore" || name == "README.md" || name == ".lock" {
                 continue;
             }
             let removed = if path.is_dir() {
@@ -214,7 +249,7 @@ impl Index {
                 path: dir.to_path_buf(),
                 source,
             })?;
-        let this = Self::wrap(dir, index, fields)?;
+        let mut this = Self::wrap(dir, index, fields, None)?;
         // Commit the empty index with our payload, so it opens as current.
         let mut writer = this.writer(WriterOptions {
             threads: 1,
@@ -224,7 +259,12 @@ impl Index {
         Ok(this)
     }
 
-    fn wrap(dir: &Path, mut index: tantivy::Index, fields: Fields) -> Result<Index, IndexError> {
+    fn wrap(
+        dir: &Path,
+        mut index: tantivy::Index,
+        fields: Fields,
+        fingerprint: Option<String>,
+    ) -> Result<Index, IndexError> {
         analyzer::register(&index);
         // A query runs on its segments in parallel, one thread per core (up to 4): a bulk
         // build leaves several segments, and a query's latency is then that of its largest
@@ -252,6 +292,7 @@ impl Index {
             index,
             fields,
             reader,
+            fingerprint,
         })
     }
 
@@ -270,14 +311,10 @@ impl Index {
         self.reader.searcher()
     }
 
-    /// The fingerprint of the corpus the last commit was built from.
+    /// The fingerprint of the corpus the commit this index was opened on (or last
+    /// committed here) was built from.
     pub fn fingerprint(&self) -> Option<String> {
-        self.index
-            .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
-            .and_then(|p| p.fingerprint)
+        self.fingerprint.clone()
     }
 
     /// Records in the index.
@@ -309,7 +346,7 @@ impl Index {
     }
 
     fn commit(
-        &self,
+        &mut self,
         writer: &mut IndexWriter<TantivyDocument>,
         fingerprint: Option<&str>,
     ) -> Result<(), IndexError> {
@@ -321,6 +358,7 @@ impl Index {
         let mut prepared = writer.prepare_commit().map_err(|e| self.tantivy(e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| self.tantivy(e))?;
+        self.fingerprint = fingerprint.map(str::to_string);
         self.reader.reload().map_err(|e| self.tantivy(e))
     }
 

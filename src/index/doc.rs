@@ -8,7 +8,7 @@
 use super::schema::Fields;
 use crate::model::{Provenance, Record, RecordId};
 use crate::screened::{self, ScreenedRecord};
-use crate::store::decisions::{Decisions, EffectiveRule};
+use crate::store::decisions::{Decisions, Rule};
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
@@ -80,29 +80,23 @@ pub struct Screening {
 impl Screening {
     /// The screening a [`ScreenedRecord`] has after [`ScreenedRecord::attach`].
     pub fn of_screened(r: &ScreenedRecord) -> Self {
-        let mut stages: Vec<(String, String)> = r
-            .history
-            .iter()
-            .map(|h| (h.stage.clone(), h.decision.as_str().to_string()))
-            .collect();
-        if let Some(stage) = &r.stage
-            && !stages.iter().any(|(s, _)| s == stage)
-        {
-            let value = match (r.decision, r.conflict) {
-                (Some(v), _) => v.as_str(),
-                (None, true) => "conflict",
-                (None, false) => "unscreened",
-            };
-            stages.push((stage.clone(), value.to_string()));
-        }
         Screening {
-            stages,
+            stages: r
+                .reached
+                .iter()
+                .map(|(stage, state)| (stage.clone(), state.as_str().to_string()))
+                .collect(),
             tags: r.tags.clone(),
         }
     }
 
     /// The screening of record `id` under `decisions` (what [`ScreenedRecord::attach`] gives).
-    pub fn of_decisions(decisions: &Decisions, id: &RecordId, stages: &[String]) -> Self {
+    pub fn of_decisions(
+        decisions: &Decisions,
+        id: &RecordId,
+        stages: &[String],
+        rule: &Rule,
+    ) -> Self {
         let provenance = Provenance {
             source: String::new(),
             source_id: id.to_string(),
@@ -119,22 +113,19 @@ impl Screening {
         let mut shell = merged
             .pop()
             .unwrap_or_else(|| unreachable!("one record in"));
-        shell.attach(decisions, stages, EffectiveRule::default());
+        shell.attach(decisions, stages, rule);
         Screening::of_screened(&shell)
     }
 
-    /// The `decision:` values: where the record stands (`unscreened` too for a conflict), and
-    /// `STAGE:VALUE` for every stage reached.
+    /// The `decision:` values: where the record stands (`unscreened`, `include`, `exclude`,
+    /// `maybe` or `conflict`), and `STAGE:VALUE` for every stage reached.
     pub fn decision_values(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some((_, value)) = self.stages.last() {
-            out.push(value.clone());
-            if value == "conflict" {
-                out.push("unscreened".into());
-            }
-        } else {
-            out.push("unscreened".into());
-        }
+        let mut out = vec![
+            self.stages
+                .last()
+                .map_or("unscreened", |(_, value)| value.as_str())
+                .to_string(),
+        ];
         for (stage, value) in &self.stages {
             out.push(format!("{stage}:{value}"));
         }
@@ -280,8 +271,10 @@ mod tests {
             time: jiff::Timestamp::UNIX_EPOCH,
             tool: "t".into(),
             covers: Vec::new(),
+            origin: None,
+            split: false,
         };
-        let none = Screening::of_decisions(&Decisions::default(), &id, &stages);
+        let none = Screening::of_decisions(&Decisions::default(), &id, &stages, &Rule::default());
         assert_eq!(
             none.decision_values(),
             vec!["unscreened", "title-abstract:unscreened"]
@@ -290,11 +283,30 @@ mod tests {
             event("title-abstract", Action::Include, &["tillitsmodell"]),
             event("full-text", Action::Exclude, &[]),
         ];
-        let s = Screening::of_decisions(&Decisions::from_events(&events), &id, &stages);
+        let s = Screening::of_decisions(
+            &Decisions::from_events(&events),
+            &id,
+            &stages,
+            &Rule::default(),
+        );
         assert_eq!(
             s.decision_values(),
             vec!["exclude", "title-abstract:include", "full-text:exclude"]
         );
         assert_eq!(s.tags, vec!["tillitsmodell"]);
+        // Two reviewers disagree: a conflict at title-abstract, nothing further, never
+        // `unscreened`.
+        let mut bob = event("title-abstract", Action::Exclude, &[]);
+        bob.reviewer = "bob".into();
+        let s = Screening::of_decisions(
+            &Decisions::from_events(&[events[0].clone(), bob]),
+            &id,
+            &stages,
+            &Rule::default(),
+        );
+        assert_eq!(
+            s.decision_values(),
+            vec!["conflict", "title-abstract:conflict"]
+        );
     }
 }

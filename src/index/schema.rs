@@ -16,9 +16,10 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-/// The version of fields, analyzers and document layout (see the module doc). 2: `type`
-/// holds the vocabulary's type and genres ([`crate::worktype`]), not the source's term.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The version of fields, analyzers and document layout (see the module doc). 3: `type`
+/// holds the vocabulary's type and genres ([`crate::worktype`]), not the source's term, and a
+/// conflict is `decision:conflict` only, no longer also `unscreened`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The fields, by name.
 #[derive(Debug, Clone)]

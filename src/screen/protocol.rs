@@ -6,7 +6,7 @@
 //! Why texts and not numbers in the log: numbers shift when someone edits `review.toml`;
 //! texts keep meaning what the reviewer chose.
 
-use crate::store::decisions::Action;
+use crate::store::decisions::{Action, Rule};
 use crate::workspace::ReviewConfig;
 use std::fmt;
 
@@ -78,6 +78,8 @@ pub struct Protocol {
     pub stages: Vec<Stage>,
     /// Every codebook tag in file order, numbered from 1.
     pub tags: Vec<String>,
+    /// `[screening]`: which decisions go on to the next stage.
+    pub rule: Rule,
 }
 
 impl Protocol {
@@ -106,7 +108,17 @@ impl Protocol {
             .iter()
             .flat_map(|g| g.tags.iter().cloned())
             .collect();
-        Protocol { stages, tags }
+        let mut rule = Rule::default();
+        if let Some(verdicts) = &config.screening.full_text_from {
+            rule.goes_on = verdicts.clone();
+        }
+        Protocol { stages, tags, rule }
+    }
+
+    /// How decisions move records through the stages (see
+    /// [`crate::store::decisions::Decisions::position`]).
+    pub fn rule(&self) -> &Rule {
+        &self.rule
     }
 
     /// The stage names in order.
@@ -225,6 +237,25 @@ tags = ["PA", "NPM", "NPG"]
         Protocol::from_config(
             &ReviewConfig::parse(text, std::path::Path::new("review.toml")).unwrap(),
         )
+    }
+
+    #[test]
+    fn screening_full_text_from_narrows_what_goes_on() {
+        use crate::store::decisions::Verdict;
+        let parse = |text: &str| ReviewConfig::parse(text, std::path::Path::new("review.toml"));
+        assert_eq!(
+            protocol().rule().goes_on,
+            [Verdict::Include, Verdict::Maybe]
+        );
+        let narrow = Protocol::from_config(
+            &parse("[screening]\nreviewers_per_record = 2\nfull_text_from = [\"include\"]\n")
+                .unwrap(),
+        );
+        assert_eq!(narrow.rule().goes_on, [Verdict::Include]);
+        let err = parse("[screening]\nfull_text_from = [\"yes\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("review.toml:2"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Screening decisions: one append-only JSON Lines log per reviewer,
-//! `corpus/decisions/<reviewer>.jsonl`, and the pure rules that turn the logs into the
-//! decision that counts.
+//! `corpus/decisions/<reviewer>.jsonl`, and the pure rules that turn the logs into where
+//! each record stands.
 //!
 //! Why a log and not a table: a decision is evidence (who decided what, when, with which
 //! version of the tool), so nothing is ever rewritten or deleted. Undo is an event too: it
@@ -8,11 +8,16 @@
 //! brings the one before it back. Every event is flushed and `fsync`ed before `decide`
 //! returns; a line torn by a crash is reported and ignored, every earlier decision is kept.
 //!
-//! Why the effective rule is separate from the fold: [`Decisions::from_events`] keeps every
-//! reviewer's standing decision per `(record, stage)`; [`Decisions::effective`] applies one
-//! clearly named rule ([`EffectiveRule::Unanimous`]) to them. With one reviewer it is that
-//! reviewer's latest decision; with several, agreement decides and disagreement is a
-//! [`Effective::Conflict`], which adjudication (a later issue) will resolve as another rule.
+//! Three steps, each written once. [`Decisions::from_events`] folds the logs into every
+//! reviewer's standing decisions per `(record, stage)` ([`Decisions::standing`]).
+//! [`Decisions::effective`] applies one clearly named rule ([`EffectiveRule::Unanimous`]) to
+//! them at one stage: with one reviewer it is that reviewer's latest decision; with several,
+//! agreement decides and disagreement is an [`Effective::Conflict`]. [`Decisions::position`]
+//! walks the stages with a [`Rule`]: a record reaches the next stage when its effective
+//! decision goes on (`include` or `maybe`, or what `[screening] full_text_from` says); a
+//! conflict goes on nowhere until it is settled. `status`, `search`, `export` and `import`
+//! read records through [`Decisions::position`] alone. Adjudication (a later issue) slots in
+//! as another [`EffectiveRule`].
 
 use super::StoreError;
 use super::jsonl::{self, Appender, Diagnostic};
@@ -111,6 +116,15 @@ pub struct DecisionEvent {
     /// [`Decisions::from_events_merged`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub covers: Vec<RecordId>,
+    /// The id the decision was first made on when that is not `id`: a member of a merged
+    /// record, as an export carries it (see [`StandingDecision::origin`]), so that an import
+    /// restores a merge conflict as one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<RecordId>,
+    /// True when the decision was made on an id dedup has since split between several works
+    /// (see [`StandingDecision::split`]), as an export carries it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub split: bool,
 }
 
 /// A reviewer's standing decision on a record at one stage.
@@ -143,9 +157,9 @@ impl StandingDecision {
             tags: e.tags.clone(),
             note: e.note.clone(),
             time: e.time,
-            origin: e.id.clone(),
+            origin: e.origin.clone().unwrap_or_else(|| e.id.clone()),
             covers: e.covers.clone(),
-            split,
+            split: split || e.split,
         }
     }
 }
@@ -224,10 +238,93 @@ impl Effective<'_> {
         }
     }
 
-    /// True when the record goes on to the next stage. A conflict goes on: at screening,
-    /// doubt keeps a record in.
-    pub fn goes_on(&self) -> bool {
-        self.verdict().is_none_or(Verdict::goes_on)
+    /// True when the record goes on to the next stage under `rule`. A conflict goes on
+    /// nowhere: the record stays at its stage until the conflict is settled.
+    pub fn goes_on(&self, rule: &Rule) -> bool {
+        self.verdict().is_some_and(|v| rule.goes_on.contains(&v))
+    }
+
+    /// The state it gives a record at its stage.
+    pub fn state(&self) -> State {
+        match self {
+            Effective::Decided(d) => State::Decided(d.verdict),
+            Effective::Conflict => State::Conflict,
+        }
+    }
+}
+
+/// The screening rule: how every reviewer's standing decisions on a record become where it
+/// stands (see [`Decisions::position`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// How several reviewers' decisions at one stage become one.
+    pub effective: EffectiveRule,
+    /// The verdicts that take a record on to the next stage (`review.toml`'s
+    /// `[screening] full_text_from`; `include` and `maybe` by default).
+    pub goes_on: Vec<Verdict>,
+}
+
+impl Default for Rule {
+    fn default() -> Self {
+        Rule {
+            effective: EffectiveRule::default(),
+            goes_on: vec![Verdict::Include, Verdict::Maybe],
+        }
+    }
+}
+
+/// Where a record stands at a stage it reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Nobody has a standing decision on it there.
+    Unscreened,
+    /// The effective decision.
+    Decided(Verdict),
+    /// Reviewers disagree (or one reviewer's decisions on merged records do); each
+    /// reviewer's decision is in [`Decisions::standing`].
+    Conflict,
+}
+
+impl State {
+    /// `unscreened`, `include`, `exclude`, `maybe` or `conflict`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Unscreened => "unscreened",
+            State::Decided(v) => v.as_str(),
+            State::Conflict => "conflict",
+        }
+    }
+
+    /// The verdict when decided.
+    pub fn verdict(self) -> Option<Verdict> {
+        match self {
+            State::Decided(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stage a record reached, with its effective decision there (`None`: unscreened).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reached<'s, 'd> {
+    /// The stage.
+    pub stage: &'s str,
+    /// The effective decision, `None` when nobody has decided.
+    pub effective: Option<Effective<'d>>,
+}
+
+impl Reached<'_, '_> {
+    /// The state of the record at this stage.
+    pub fn state(&self) -> State {
+        self.effective
+            .as_ref()
+            .map_or(State::Unscreened, Effective::state)
     }
 }
 
@@ -266,13 +363,18 @@ impl Decisions {
     ) -> Self {
         let mut d = Decisions::default();
         for e in events {
-            let targets = merged(e);
-            let split = targets.len() > 1;
-            for id in targets {
-                d.apply_to(e, id, split);
-            }
+            d.apply_followed(e, merged(e));
         }
         d
+    }
+
+    /// Applies one more event, sent to `targets`, the merged records its record id now
+    /// belongs to (see [`Decisions::from_events_merged`]).
+    pub fn apply_followed(&mut self, e: &DecisionEvent, targets: Vec<RecordId>) {
+        let split = targets.len() > 1;
+        for id in targets {
+            self.apply_to(e, id, split);
+        }
     }
 
     /// Applies one more event.
@@ -381,25 +483,62 @@ impl Decisions {
         out
     }
 
-    /// Where a record stands across `stages` (in order): the latest stage it reached (a
-    /// record reaches the next stage when its effective decision goes on) and the effective
-    /// decision there.
-    pub fn progress<'s>(
+    /// Where a record stands: every stage of `stages` (in order) it reached, with the
+    /// effective decision there; the last is where it stands now. It reaches the first stage
+    /// always, and the next when its effective decision goes on under `rule` (a conflict
+    /// never does). Empty only when `stages` is.
+    pub fn position<'s>(
         &self,
         id: &RecordId,
         stages: &'s [String],
-        rule: EffectiveRule,
-    ) -> Option<(&'s str, Option<Effective<'_>>)> {
-        let mut reached = None;
+        rule: &Rule,
+    ) -> Vec<Reached<'s, '_>> {
+        let mut reached = Vec::new();
         for stage in stages {
-            let eff = self.effective(id, stage, rule);
-            let goes_on = eff.as_ref().is_some_and(Effective::goes_on);
-            reached = Some((stage.as_str(), eff));
+            let effective = self.effective(id, stage, rule.effective);
+            let goes_on = effective.as_ref().is_some_and(|e| e.goes_on(rule));
+            reached.push(Reached {
+                stage: stage.as_str(),
+                effective,
+            });
             if !goes_on {
                 break;
             }
         }
         reached
+    }
+
+    /// True when `event` (a decision, not an undo) already stands: one of its reviewer's
+    /// decisions that count on its record and stage has the same verdict, reasons, tags,
+    /// note and origin. What an import checks so that a file imported twice adds nothing.
+    pub fn stands(&self, event: &DecisionEvent) -> bool {
+        let origin = event.origin.as_ref().unwrap_or(&event.id);
+        self.standing(&event.id, &event.stage)
+            .into_iter()
+            .any(|(reviewer, d)| {
+                reviewer == event.reviewer
+                    && Some(d.verdict) == event.decision.verdict()
+                    && d.reasons == event.reasons
+                    && d.tags == event.tags
+                    && d.note == event.note
+                    && d.origin == *origin
+            })
+    }
+
+    /// Every decision that counts on the record at the stage: each reviewer's latest, and,
+    /// for a reviewer whose decisions on records since merged disagree, each of those (see
+    /// [`Decisions::from_events_merged`]). By reviewer, each one's oldest first.
+    pub fn standing(&self, id: &RecordId, stage: &str) -> Vec<(&str, &StandingDecision)> {
+        let Some(per_reviewer) = self.stacks.get(&(id.clone(), stage.to_string())) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (reviewer, stack) in per_reviewer {
+            let mut live = live(stack);
+            live.reverse();
+            out.extend(live.into_iter().map(|d| (reviewer.as_str(), d)));
+        }
+        out
     }
 }
 
@@ -423,26 +562,27 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Counts per stage (in order) over `ids`: a record is counted at every stage it reached.
+/// Counts per stage (in order) over `ids`: a record is counted at every stage it reached
+/// (see [`Decisions::position`]).
 pub fn stage_counts<'a>(
     decisions: &Decisions,
     ids: impl IntoIterator<Item = &'a RecordId>,
     stages: &[String],
-    rule: EffectiveRule,
+    rule: &Rule,
 ) -> Vec<StageCounts> {
     let mut counts = vec![StageCounts::default(); stages.len()];
     for id in ids {
-        for (stage, c) in stages.iter().zip(counts.iter_mut()) {
-            let eff = decisions.effective(id, stage, rule);
-            match eff.as_ref().map(Effective::verdict) {
-                None => c.unscreened += 1,
-                Some(None) => c.conflict += 1,
-                Some(Some(Verdict::Include)) => c.include += 1,
-                Some(Some(Verdict::Exclude)) => c.exclude += 1,
-                Some(Some(Verdict::Maybe)) => c.maybe += 1,
-            }
-            if !eff.as_ref().is_some_and(Effective::goes_on) {
-                break;
+        for (reached, c) in decisions
+            .position(id, stages, rule)
+            .iter()
+            .zip(counts.iter_mut())
+        {
+            match reached.state() {
+                State::Unscreened => c.unscreened += 1,
+                State::Conflict => c.conflict += 1,
+                State::Decided(Verdict::Include) => c.include += 1,
+                State::Decided(Verdict::Exclude) => c.exclude += 1,
+                State::Decided(Verdict::Maybe) => c.maybe += 1,
             }
         }
     }
@@ -569,6 +709,8 @@ mod tests {
             time: jiff::Timestamp::from_second(t).unwrap(),
             tool: crate::tool_version(),
             covers: vec![],
+            origin: None,
+            split: false,
         }
     }
 
@@ -640,7 +782,7 @@ mod tests {
             .iter()
             .map(|s| RecordId::from_source("t", s))
             .collect();
-        let counts = stage_counts(&d, &ids, &stages, EffectiveRule::Unanimous);
+        let counts = stage_counts(&d, &ids, &stages, &Rule::default());
         assert_eq!(
             counts[0],
             StageCounts {
@@ -659,28 +801,51 @@ mod tests {
                 ..Default::default()
             }
         );
-        let (stage, eff) = d
-            .progress(&ids[0], &stages, EffectiveRule::Unanimous)
-            .unwrap();
-        assert_eq!(
-            (stage, eff.unwrap().verdict()),
-            (FT, Some(Verdict::Exclude))
-        );
-        let (stage, eff) = d
-            .progress(&ids[1], &stages, EffectiveRule::Unanimous)
-            .unwrap();
-        assert_eq!((stage, eff.is_none()), (FT, true));
-        let (stage, eff) = d
-            .progress(&ids[2], &stages, EffectiveRule::Unanimous)
-            .unwrap();
-        assert_eq!(
-            (stage, eff.unwrap().verdict()),
-            (TA, Some(Verdict::Exclude))
-        );
-        let (stage, eff) = d
-            .progress(&ids[3], &stages, EffectiveRule::Unanimous)
-            .unwrap();
-        assert_eq!((stage, eff.is_none()), (TA, true));
+        let at = |i: usize| {
+            let p = d.position(&ids[i], &stages, &Rule::default());
+            let last = p.last().unwrap();
+            (last.stage, last.state())
+        };
+        assert_eq!(at(0), (FT, State::Decided(Verdict::Exclude)));
+        assert_eq!(at(1), (FT, State::Unscreened));
+        assert_eq!(at(2), (TA, State::Decided(Verdict::Exclude)));
+        assert_eq!(at(3), (TA, State::Unscreened));
+        // `full_text_from = ["include"]`: a maybe stays at title-abstract.
+        let narrow = Rule {
+            goes_on: vec![Verdict::Include],
+            ..Rule::default()
+        };
+        let p = d.position(&ids[1], &stages, &narrow);
+        assert_eq!((p.len(), p[0].state()), (1, State::Decided(Verdict::Maybe)));
+    }
+
+    /// Issue 13: reviewers who disagree keep the record at its stage until it is settled.
+    #[test]
+    fn a_conflict_stays_at_its_stage() {
+        let stages = vec![TA.to_string(), FT.to_string()];
+        let mut events = vec![
+            ev("a", TA, "ann", Action::Include, 1),
+            ev("a", TA, "bob", Action::Exclude, 2),
+        ];
+        let id = RecordId::from_source("t", "a");
+        let d = Decisions::from_events(&events);
+        let counts = stage_counts(&d, [&id], &stages, &Rule::default());
+        assert_eq!(counts[0].conflict, 1);
+        assert_eq!(counts[1], StageCounts::default(), "not at full-text");
+        let at = d.position(&id, &stages, &Rule::default());
+        assert_eq!(at.len(), 1);
+        assert_eq!((at[0].stage, at[0].state()), (TA, State::Conflict));
+        let who: Vec<(&str, Verdict)> = d
+            .standing(&id, TA)
+            .into_iter()
+            .map(|(r, s)| (r, s.verdict))
+            .collect();
+        assert_eq!(who, [("ann", Verdict::Include), ("bob", Verdict::Exclude)]);
+        // Settled: on it goes.
+        events.push(ev("a", TA, "bob", Action::Include, 3));
+        let d = Decisions::from_events(&events);
+        let counts = stage_counts(&d, [&id], &stages, &Rule::default());
+        assert_eq!((counts[0].conflict, counts[1].unscreened), (0, 1));
     }
 
     #[test]
@@ -791,6 +956,33 @@ mod tests {
             c[0].decisions,
             [(a.clone(), Verdict::Include), (b.clone(), Verdict::Exclude)]
         );
+        // `standing` lists every decision that counts: ann's on each member, bob's.
+        let standing: Vec<(&str, RecordId, Verdict)> = d
+            .standing(&a, TA)
+            .into_iter()
+            .map(|(r, s)| (r, s.origin.clone(), s.verdict))
+            .collect();
+        assert_eq!(
+            standing,
+            [
+                ("ann", b.clone(), Verdict::Exclude),
+                ("ann", a.clone(), Verdict::Include),
+                ("bob", b.clone(), Verdict::Include)
+            ]
+        );
+        // The same decisions as an import restores them (on the merged record, each naming
+        // the member it was made on) fold to the same conflict, without any merge.
+        let restored: Vec<DecisionEvent> = events
+            .iter()
+            .map(|e| DecisionEvent {
+                id: a.clone(),
+                origin: (e.id != a).then(|| e.id.clone()),
+                ..e.clone()
+            })
+            .collect();
+        let again = Decisions::from_events(&restored);
+        assert_eq!(verdict(&again, "a", TA), Some(None));
+        assert_eq!(again.merge_conflicts(), d.merge_conflicts());
         // Unmerged, the same log is two records with one decision each.
         let apart = Decisions::from_events(&events);
         assert_eq!(

@@ -58,7 +58,9 @@ impl fmt::Display for Diagnostic {
 
 /// Streams the lines of `path` to `parse` (1-based line number, bytes without the newline).
 /// A missing file reads as empty. Lines `parse` rejects are skipped and reported: as a torn
-/// line when it is the last one and has no newline, as malformed otherwise.
+/// line when it is the last one and has no newline, as malformed otherwise. A last line
+/// without its newline is given a few milliseconds to be completed first: a writer in another
+/// process may be appending it while this one reads.
 pub fn read_lines<F>(path: &Path, mut parse: F) -> Result<Vec<Diagnostic>, StoreError>
 where
     F: FnMut(usize, &[u8]) -> Result<(), String>,
@@ -81,15 +83,23 @@ where
             break;
         }
         line_no += 1;
-        let complete = buf.last() == Some(&b'\n');
-        let mut line = &buf[..];
-        while let Some((&last, rest)) = line.split_last() {
-            if last == b'\n' || last == b'\r' {
-                line = rest;
-            } else {
-                break;
+        let mut complete = buf.last() == Some(&b'\n');
+        if !complete {
+            // The last line, cut short: another process may be appending it this very moment
+            // (an append is not atomic for a reader when it crosses a page). Give it a moment
+            // before calling it torn.
+            for wait in [2, 10, 40, 100] {
+                std::thread::sleep(std::time::Duration::from_millis(wait));
+                reader
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| StoreError::io(path, e))?;
+                complete = buf.last() == Some(&b'\n');
+                if complete {
+                    break;
+                }
             }
         }
+        let line = trim_end(&buf);
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -107,6 +117,18 @@ where
         }
     }
     Ok(diagnostics)
+}
+
+/// `line` without its line break.
+fn trim_end(mut line: &[u8]) -> &[u8] {
+    while let Some((&last, rest)) = line.split_last() {
+        if last == b'\n' || last == b'\r' {
+            line = rest;
+        } else {
+            break;
+        }
+    }
+    line
 }
 
 /// An append-only JSON Lines file.
@@ -275,6 +297,26 @@ mod tests {
         })
         .unwrap();
         (lines, diags)
+    }
+
+    /// Issue 13: a reader never reports as torn a line another process is appending.
+    #[test]
+    fn a_line_being_appended_is_waited_for_not_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        std::fs::write(&path, "{\"a\":1}\n{\"b\":").unwrap();
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+                f.write_all(b"2}\n").unwrap();
+            })
+        };
+        let (lines, diags) = read_all(&path);
+        writer.join().unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(lines, ["{\"a\":1}", "{\"b\":2}"]);
     }
 
     #[test]

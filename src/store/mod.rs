@@ -8,7 +8,7 @@
 //! | `corpus/responses/<run>/<search>/` | [`responses`] | every HTTP exchange: metadata + body |
 //! | `corpus/decisions/<reviewer>.jsonl` | [`decisions`] | one screening decision per line, fsynced each |
 //! | `corpus/dedup/{links,answers,clusters}.jsonl` | [`dedup`] | pairs found, reviewers' answers, the merged record set |
-//! | `corpus/.lock` | [`lock`] | held by the command writing to the corpus |
+//! | `corpus/.lock` | [`lock`] | held by the command writing to the corpus (others wait) |
 //!
 //! Every writer goes through [`jsonl`]: append + flush per batch, `fsync` at the end of a
 //! search, atomic rewrite for files that change in place, and readers that keep everything
@@ -38,11 +38,20 @@ pub enum StoreError {
         /// What the OS said.
         source: std::io::Error,
     },
-    /// Another command is writing to this workspace.
-    #[error("{}: another litscope command is writing to this workspace; wait for it to finish", path.display())]
+    /// Another command has been writing for longer than the caller was willing to wait.
+    #[error(
+        "{}: another litscope command{} has been writing for {}; try again when it is done",
+        path.display(),
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+        seconds(*waited)
+    )]
     Busy {
         /// The lock file.
         path: PathBuf,
+        /// The pid the holder wrote into the lock file, when there is one.
+        pid: Option<u32>,
+        /// How long the caller waited.
+        waited: std::time::Duration,
     },
     /// A file that must be whole could not be parsed.
     #[error("{path}: {message}")]
@@ -52,6 +61,16 @@ pub enum StoreError {
         /// What is wrong with it.
         message: String,
     },
+}
+
+/// `0.3 s`, `60 s`.
+fn seconds(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 {
+        format!("{:.1} s", (s * 10.0).floor() / 10.0)
+    } else {
+        format!("{s:.0} s")
+    }
 }
 
 impl StoreError {

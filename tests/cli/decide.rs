@@ -120,7 +120,7 @@ fn unknown_reasons_tags_stages_and_ids_are_usage_errors() {
     assert!(err.contains("title-abstract, full-text"), "{err}");
     let (c, err) = code(&ws, &["decide", "aaaaaaaaaaaa", "include"]);
     assert_eq!(c, Some(2));
-    assert!(err.contains("no record has the id aaaaaaaaaaaa"), "{err}");
+    assert!(err.contains("no record with id aaaaaaaaaaaa"), "{err}");
     let (c, _) = code(&ws, &["decide", "not-an-id", "include"]);
     assert_eq!(c, Some(2));
     let (c, _) = code(&ws, &["decide", &id, "perhaps"]);
@@ -199,8 +199,10 @@ fn a_torn_last_line_is_reported_and_every_earlier_decision_kept() {
     assert_eq!(status["screening"]["title-abstract"]["maybe"], 1);
 }
 
+/// Issue 13: reviewers who disagree keep the record at its stage until the conflict is
+/// settled, and `status`, `search` and every export say so.
 #[test]
-fn reviewers_who_disagree_are_counted_as_a_conflict() {
+fn reviewers_who_disagree_are_a_conflict_that_stays_at_its_stage() {
     let ws = TestWorkspace::harvested_example();
     let id = ws.record_ids()[0].clone();
     ws.ok(&["decide", &id, "include", "--reviewer", "ann"]);
@@ -215,15 +217,144 @@ fn reviewers_who_disagree_are_counted_as_a_conflict() {
         "bob",
         "--reason",
         "1",
+        "--note",
+        "not on topic",
     ]);
     let (status, _) = ws.json(&["status"]);
-    let ta = &status["screening"]["title-abstract"];
     assert_eq!(
-        (ta["include"].as_u64(), ta["exclude"].as_u64()),
-        (Some(0), Some(0))
+        status["screening"]["title-abstract"],
+        serde_json::json!({"include": 0, "exclude": 0, "maybe": 0, "unscreened": 101, "conflict": 1})
     );
-    assert_eq!(ta["conflict"], 1);
-    assert_eq!(ta["unscreened"], 101);
-    // A conflict goes on to full-text: doubt keeps a record in.
+    assert_eq!(
+        status["screening"]["full-text"],
+        serde_json::json!({"include": 0, "exclude": 0, "maybe": 0, "unscreened": 0}),
+        "a conflict has not reached full-text"
+    );
+    let text = crate::common::stdout(&ws.ok(&["status"]));
+    assert!(text.contains("101 unscreened · 1 in conflict"), "{text}");
+    assert!(
+        text.contains("full-text: 0 included · 0 excluded · 0 maybe · 0 unscreened\n"),
+        "{text}"
+    );
+
+    // search: `decision:conflict`, where it stands, and not unscreened.
+    let ids = |q: &str| {
+        let out = ws.ok(&["search", q, "--format", "ids"]);
+        crate::common::stdout(&out)
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("decision:conflict"), vec![id.clone()]);
+    assert_eq!(ids("decision:title-abstract:conflict"), vec![id.clone()]);
+    assert!(!ids("decision:unscreened").contains(&id));
+    assert!(ids("decision:full-text:unscreened").is_empty());
+    let (hits, _) = ws.json(&["search", "decision:conflict"]);
+    assert_eq!(hits["hits"][0]["decision"], "conflict");
+
+    // Every export: the conflict at title-abstract, with each reviewer's decision.
+    let jsonl = crate::common::stdout(&ws.ok(&["export", "--format", "jsonl"]));
+    let line: serde_json::Value = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|l| l["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(line["decision"], "conflict");
+    assert_eq!(line["conflict"], true);
+    assert_eq!(line["stage"], "title-abstract");
+    let each: Vec<(String, String)> = line["screening"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["reviewer"].as_str().unwrap().to_string(),
+                h["decision"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        each,
+        [
+            ("ann".into(), "include".into()),
+            ("bob".into(), "exclude".into())
+        ]
+    );
+    assert_eq!(
+        line["screening"][1]["reasons"],
+        serde_json::json!(["off topic"])
+    );
+    assert_eq!(line["screening"][1]["note"], "not on topic");
+    let csv = crate::common::stdout(&ws.ok(&["export", "--format", "csv", "--status", "conflict"]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    let col = |name: &str| &rows[0][headers.iter().position(|h| h == name).unwrap()];
+    assert_eq!(
+        (col("id"), col("decision"), col("stage")),
+        (id.as_str(), "conflict", "title-abstract")
+    );
+    assert_eq!(
+        col("keywords").matches("litscope:screened=").count(),
+        2,
+        "{csv}"
+    );
+    let ris = crate::common::stdout(&ws.ok(&["export", "--format", "ris", "--status", "conflict"]));
+    assert!(
+        ris.contains("KW  - litscope:decision=conflict\r\n"),
+        "{ris}"
+    );
+    assert!(
+        ris.contains("N1  - litscope:stage=title-abstract\r\n"),
+        "{ris}"
+    );
+    assert_eq!(ris.matches("KW  - litscope:screened=").count(), 2, "{ris}");
+    let bib =
+        crate::common::stdout(&ws.ok(&["export", "--format", "bibtex", "--status", "conflict"]));
+    assert!(
+        bib.contains("stage=title-abstract; decision=conflict"),
+        "{bib}"
+    );
+    assert_eq!(bib.matches("litscope:screened=").count(), 2, "{bib}");
+    let unscreened =
+        crate::common::stdout(&ws.ok(&["export", "--format", "csv", "--status", "unscreened"]));
+    assert!(!unscreened.contains(&id), "a conflict is not unscreened");
+
+    // Settled (bob comes round): it goes on to full-text.
+    ws.ok(&["decide", &id, "include", "--reviewer", "bob"]);
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["screening"]["title-abstract"]["include"], 1);
     assert_eq!(status["screening"]["full-text"]["unscreened"], 1);
+    assert!(ids("decision:conflict").is_empty());
+}
+
+/// Issue 13: an id shaped like a record id (12 letters and digits) that no record in the
+/// workspace has is "no such record", whatever its letters (exit 2, nothing logged); other
+/// shapes are "not a record id".
+#[test]
+fn a_well_formed_id_without_a_record_says_there_is_no_such_record() {
+    let ws = TestWorkspace::new();
+    ws.write("a.csv", "id,title\n1,Tildeling\n");
+    ws.ok(&["import", "a.csv"]);
+    for id in ["5t0mhckng54j", "5t0mhckng54z", "WXYZWXYZWXYZ"] {
+        for decision in ["include", "undo"] {
+            let (c, err) = code(&ws, &["decide", id, decision]);
+            assert_eq!(c, Some(2), "{id} {decision}: {err}");
+            assert_eq!(
+                err.trim_end(),
+                format!(
+                    "error: no record with id {} in this workspace; `litscope export --format csv` lists every record's id",
+                    id.to_lowercase()
+                ),
+                "{id} {decision}"
+            );
+        }
+    }
+    for bad in ["5t0mhckng54", "5t0m-ckng54j", "not an id", "5t0mhckng54jj"] {
+        let (c, err) = code(&ws, &["decide", bad, "include"]);
+        assert_eq!(c, Some(2), "{bad}");
+        assert!(err.contains("is not a record id"), "{bad}: {err}");
+    }
+    assert!(!ws.root.join("corpus/decisions").exists());
 }

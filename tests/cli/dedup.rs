@@ -300,19 +300,59 @@ fn decisions_follow_merged_records_and_a_conflict_is_reported_until_settled() {
         stderr(&out)
     );
     let records = exported(&ws);
-    // Neither ann's include nor her exclude counts (doubt keeps the record in, as for
-    // reviewers who disagree).
+    // Issue 13: a conflict like reviewers who disagree: it stays at title-abstract, shown as
+    // a conflict with every decision that counts (ann's on each member, bob's), never
+    // silently resolved.
     let merged = with_member(&records, "wos:w2");
+    assert_eq!(merged["decision"], "conflict");
+    assert_eq!(merged["stage"], "title-abstract");
+    let each: Vec<(&str, &str, &str)> = merged["screening"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["reviewer"].as_str().unwrap(),
+                h["decision"].as_str().unwrap(),
+                h["on"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
     assert_eq!(
-        merged["screening"],
-        serde_json::json!([]),
-        "never silently resolved"
+        each,
+        [
+            ("ann", "include", ""),
+            ("ann", "exclude", w2.as_str()),
+            ("bob", "include", w2.as_str())
+        ]
     );
-    assert_eq!(merged["decision"], Value::Null);
     assert_eq!(
         with_member(&records, "scopus:s3")["screening"][0]["decision"],
         "include"
     );
+    assert_eq!(status["screening"]["full-text"]["unscreened"], 1, "s3 only");
+    let out = ws.ok(&["search", "decision:conflict", "--format", "ids"]);
+    assert_eq!(stdout(&out).trim(), s2);
+    // Exported and imported elsewhere, the merged record is the same conflict.
+    let file = ws.root.join("out.jsonl");
+    ws.ok(&[
+        "export",
+        "--format",
+        "jsonl",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let target = TestWorkspace::new();
+    target.ok(&["import", file.to_str().unwrap(), "--name", "back"]);
+    let (back, _) = target.json(&["status"]);
+    assert_eq!(back["screening"], status["screening"]);
+    let again = exported(&target);
+    let merged_again = again
+        .iter()
+        .find(|r| r["title"] == merged["title"])
+        .unwrap();
+    assert_eq!(merged_again["decision"], "conflict");
+    assert_eq!(merged_again["screening"], merged["screening"]);
 
     // Deciding with the member's old id decides on the merged record and settles it.
     let out = ws.ok(&["decide", &w2, "include", "--reviewer", "ann"]);
@@ -811,12 +851,18 @@ fn a_decision_on_a_shared_doi_id_is_a_conflict_on_both_halves_when_dedup_splits_
             (&true.into(), &"include".into())
         );
     }
-    let none = serde_json::json!([]);
-    assert_eq!(
-        (&s1["screening"], &w1["screening"]),
-        (&none, &none),
-        "neither half silently keeps it"
-    );
+    // Neither half silently keeps it: each is a conflict showing the decision, split.
+    for half in [s1, w1] {
+        assert_eq!(half["decision"], "conflict", "{half}");
+        assert_eq!(half["screening"].as_array().unwrap().len(), 1, "{half}");
+        assert_eq!(
+            (
+                &half["screening"][0]["decision"],
+                &half["screening"][0]["split"]
+            ),
+            (&"include".into(), &true.into())
+        );
+    }
     let (status, _) = ws.json(&["status"]);
     assert_eq!(
         status["dedup"]["merge_conflicts"].as_array().unwrap().len(),

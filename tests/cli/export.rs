@@ -322,6 +322,30 @@ fn export_then_import_gives_back_the_same_records() {
     }
 }
 
+/// `source` exported in `format` to a file, and a fresh workspace with the same protocol (so
+/// reasons and tags mean the same) whose importing reviewer is `ola`.
+fn exported_to_a_fresh_workspace(
+    source: &TestWorkspace,
+    format: &str,
+) -> (TestWorkspace, std::path::PathBuf) {
+    let file = source.root.join(format!("out.{format}"));
+    source.ok(&[
+        "export",
+        "--format",
+        format,
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let mut target = TestWorkspace::new();
+    std::fs::copy(
+        source.root.join("review.toml"),
+        target.root.join("review.toml"),
+    )
+    .unwrap();
+    target.env("LITSCOPE_REVIEWER", "ola");
+    (target, file)
+}
+
 /// Decisions, reasons and tags survive export → import in every importable format.
 #[test]
 fn decisions_travel_through_export_and_import() {
@@ -351,22 +375,7 @@ fn decisions_travel_through_export_and_import() {
     ]);
     source.ok(&["decide", &ids[2], "maybe", "--reviewer", "kari"]);
     for format in ["ris", "bibtex", "csv", "jsonl"] {
-        let file = source.root.join(format!("out.{format}"));
-        source.ok(&[
-            "export",
-            "--format",
-            format,
-            "--out",
-            file.to_str().unwrap(),
-        ]);
-        let mut target = TestWorkspace::new();
-        // The same protocol, so reasons and tags mean the same.
-        std::fs::copy(
-            source.root.join("review.toml"),
-            target.root.join("review.toml"),
-        )
-        .unwrap();
-        target.env("LITSCOPE_REVIEWER", "ola");
+        let (target, file) = exported_to_a_fresh_workspace(&source, format);
         let (json, out) = target.json(&["import", file.to_str().unwrap(), "--name", "back"]);
         assert!(
             out.status.success(),
@@ -421,8 +430,9 @@ fn decisions_travel_through_export_and_import() {
         assert_eq!(history("exclude")["note"], "a review", "{format}");
         assert_eq!(history("maybe")["stage"], "title-abstract", "{format}");
         assert!(
-            target.root.join("corpus/decisions/ola.jsonl").exists(),
-            "{format}: decisions recorded for the importing reviewer"
+            target.root.join("corpus/decisions/kari.jsonl").exists()
+                && !target.root.join("corpus/decisions/ola.jsonl").exists(),
+            "{format}: decisions recorded for the reviewer who made them"
         );
     }
 }
@@ -514,6 +524,23 @@ fn kept_fields(ws: &TestWorkspace) -> std::collections::BTreeMap<String, serde_j
         .collect()
 }
 
+/// The records' screening as the JSON Lines export shows it, by id: where each stands and
+/// every reviewer's decision.
+fn screening_by_id(ws: &TestWorkspace) -> std::collections::BTreeMap<String, serde_json::Value> {
+    export(ws, &["--format", "jsonl"])
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|l| {
+            let keep = serde_json::json!({
+                "stage": l["stage"], "decision": l["decision"], "conflict": l["conflict"],
+                "reasons": l["reasons"], "tags": l["tags"], "note": l["note"],
+                "screening": l["screening"],
+            });
+            (l["id"].as_str().unwrap().to_string(), keep)
+        })
+        .collect()
+}
+
 /// Issue 13: export → import into a fresh workspace keeps every record whole, in every
 /// format: its id (litscope's own, also for the records without a DOI), title, authors,
 /// year, venue, DOI, type and finer kind, keywords (with commas, semicolons and æøå) and
@@ -577,7 +604,7 @@ fn issue13_every_format_round_trips_ids_types_keywords_and_decisions() {
         all.extend(["--reviewer", "kari"]);
         source.ok(&all);
     };
-    decide(&[&case, "include", "--tag", "theme A", "--note", "Ålesund"]);
+    decide(&[&case, "include", "--tag", "PA", "--note", "Ålesund"]);
     decide(&[
         &case,
         "exclude",
@@ -590,7 +617,7 @@ fn issue13_every_format_round_trips_ids_types_keywords_and_decisions() {
         "--note",
         "p. 3, top; left | right",
     ]);
-    decide(&[&chapter, "exclude", "--reason", "2", "--tag", "theme B"]);
+    decide(&[&chapter, "exclude", "--reason", "2", "--tag", "NPM"]);
     decide(&[&project, "maybe"]);
     decide(&[&report, "include", "--tag", "1", "--tag", "2"]);
     let before = kept_fields(&source);
@@ -616,4 +643,107 @@ fn issue13_every_format_round_trips_ids_types_keywords_and_decisions() {
             }
         }
     }
+}
+
+/// Issue 13: each reviewer's decisions (a conflict too) travel through export → import in
+/// every format and come back exactly: the same reviewers, verdicts, reasons, tags, notes
+/// and times, so the re-imported workspace screens the same.
+#[test]
+fn every_reviewers_decisions_and_conflicts_come_back_exactly() {
+    let source = TestWorkspace::harvested_example();
+    let ids = source.record_ids();
+    let decide = |args: &[&str]| {
+        let mut all = vec!["decide"];
+        all.extend(args);
+        source.ok(&all);
+    };
+    // A conflict at title-abstract.
+    decide(&[&ids[0], "include", "--reviewer", "ann", "--tag", "ecology"]);
+    decide(&[
+        &ids[0],
+        "exclude",
+        "--reviewer",
+        "bob",
+        "--reason",
+        "1",
+        "--note",
+        "n; a | b, c + d",
+    ]);
+    // Agreement at title-abstract, then excluded at full-text.
+    decide(&[&ids[1], "include", "--reviewer", "ann"]);
+    decide(&[&ids[1], "include", "--reviewer", "bob", "--tag", "2"]);
+    decide(&[
+        &ids[1],
+        "exclude",
+        "--reviewer",
+        "ann",
+        "--stage",
+        "full-text",
+        "--reason",
+        "2",
+    ]);
+    // One reviewer; an undone decision does not travel.
+    decide(&[&ids[2], "include", "--reviewer", "kari"]);
+    decide(&[&ids[2], "undo", "--reviewer", "kari"]);
+    decide(&[&ids[2], "maybe", "--reviewer", "kari", "--tag", "software"]);
+    let want = screening_by_id(&source);
+    assert_eq!(want[&ids[0]]["decision"], "conflict");
+    let (want_status, _) = source.json(&["status"]);
+
+    for format in ["ris", "bibtex", "csv", "jsonl"] {
+        let (target, file) = exported_to_a_fresh_workspace(&source, format);
+        let out = target.ok(&["import", file.to_str().unwrap(), "--name", "back"]);
+        let got = screening_by_id(&target);
+        for id in &ids[..4] {
+            assert_eq!(got[id], want[id], "{format} {id}: {}", stderr(&out));
+        }
+        let (status, _) = target.json(&["status"]);
+        assert_eq!(status["screening"], want_status["screening"], "{format}");
+        assert!(
+            !target.root.join("corpus/decisions/ola.jsonl").exists(),
+            "{format}: each decision names its reviewer"
+        );
+        // Importing the same file again adds no decision.
+        let before: usize = ["ann", "bob", "kari"]
+            .iter()
+            .map(|r| target.decisions(r).len())
+            .sum();
+        target.ok(&["import", file.to_str().unwrap(), "--name", "again"]);
+        let after: usize = ["ann", "bob", "kari"]
+            .iter()
+            .map(|r| target.decisions(r).len())
+            .sum();
+        assert_eq!((before, after), (6, 6), "{format}");
+    }
+}
+
+/// Exports written before each reviewer's decisions travelled (one effective decision per
+/// stage, no reviewer) still import, for the importing reviewer.
+#[test]
+fn an_older_export_without_reviewers_still_imports() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "old.ris",
+        "TY  - JOUR\r\nID  - 5t0mhckng54j\r\nTI  - Tildeling\r\nDO  - 10.1371/journal.pone.0033693\r\nKW  - care\r\nKW  - litscope:decision=exclude\r\nKW  - litscope:reason=wrong focus\r\nKW  - litscope:screened=title-abstract|include||theme%20A|\r\nKW  - litscope:screened=full-text|exclude|wrong focus||p. 3%2C top\r\nN1  - litscope:stage=full-text\r\nER  - \r\n",
+    );
+    let mut ws = ws;
+    ws.env("LITSCOPE_REVIEWER", "ola");
+    ws.ok(&["import", "old.ris", "--name", "old"]);
+    let log = ws.decisions("ola");
+    let got: Vec<(&str, &str)> = log
+        .iter()
+        .map(|d| {
+            (
+                d["stage"].as_str().unwrap(),
+                d["decision"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("title-abstract", "include"), ("full-text", "exclude")]
+    );
+    assert_eq!(log[1]["note"], "p. 3, top");
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["screening"]["full-text"]["exclude"], 1);
 }

@@ -642,10 +642,15 @@ fn two_harvests_never_write_one_workspace_at_once() {
     let ws = workspace_with(&server, &crossref_query("q", "rows = 20"));
     let lock = std::fs::File::create(ws.root.join("corpus/.lock")).unwrap();
     lock.lock().unwrap();
-    let out = ws.run(&["harvest"]);
+    // A second writer waits for the first (issue 13), here no longer than 0.3 s.
+    let out = ws
+        .command(&["harvest"])
+        .env("LITSCOPE_LOCK_WAIT", "0.3")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("another litscope command is writing to this workspace"),
+        stderr(&out).contains("another litscope command has been writing for 0.3 s"),
         "{}",
         stderr(&out)
     );

@@ -1149,8 +1149,8 @@ fn a_files_records_carry_the_decision_given_on_the_command_line() {
             )
         })
         .collect();
-    // `litscope init`'s protocol: full-text reason 3 is "wrong focus", tag 1 "theme A".
-    let (full_text_reason_3, first_tag) = ("wrong focus", "theme A");
+    // `litscope init`'s protocol: full-text reason 3 is "wrong focus", tag 1 "integrert tildeling".
+    let (full_text_reason_3, first_tag) = ("wrong focus", "integrert tildeling");
     assert_eq!(
         got,
         [

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod concurrency;
 mod cristin;
 mod decide;
 mod dedup;

@@ -98,7 +98,13 @@ fn decision_and_tag_filters_right_after_decide() {
     assert_eq!(all.len(), 2);
     assert_eq!(ids("decision:unscreened").len(), 6);
     ws.ok(&[
-        "decide", &all[0], "exclude", "--reason", "1", "--tag", "theme A",
+        "decide",
+        &all[0],
+        "exclude",
+        "--reason",
+        "1",
+        "--tag",
+        "tillitsmodell",
     ]);
     let out = ws.ok(&["search", "decision:exclude", "--format", "ids"]);
     assert_eq!(
@@ -110,7 +116,7 @@ fn decision_and_tag_filters_right_after_decide() {
         "decide kept the index current: {}",
         stderr(&out)
     );
-    assert_eq!(ids("tag:\"Theme A\""), vec![all[0].clone()]);
+    assert_eq!(ids("tag:\"Tillitsmodell\""), vec![all[0].clone()]);
     assert_eq!(ids("decision:title-abstract:exclude"), vec![all[0].clone()]);
     assert_eq!(ids("decision:unscreened").len(), 5);
 }
