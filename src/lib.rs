@@ -37,6 +37,7 @@ pub mod export;
 pub mod import;
 pub mod index;
 pub mod model;
+pub mod prisma;
 pub mod review;
 pub mod screen;
 pub mod screened;
