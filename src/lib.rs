@@ -36,6 +36,7 @@ pub mod dedup_run;
 pub mod export;
 pub mod import;
 pub mod index;
+pub mod markup;
 pub mod model;
 pub mod prisma;
 pub mod review;

@@ -6,6 +6,7 @@
 //! and every format prints the same checked value, so the formats cannot disagree.
 
 pub mod counts;
+pub mod render;
 
 pub use counts::{CountRules, PrismaCounts, ReconcileError, WorkState, count};
 
