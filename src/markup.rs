@@ -10,7 +10,8 @@
 //!
 //! Measuring: SVG has no text layout, so lines are wrapped by an estimate of their width in
 //! Helvetica (its AFM widths; Arial and Liberation Sans share them), with a safety margin
-//! for wider fallback fonts (DejaVu Sans is about 8 % wider).
+//! for wider fallback fonts (DejaVu Sans, what most Linux systems substitute, is 10–15 %
+//! wider).
 
 use crate::text::for_terminal;
 use std::fmt::Write;
@@ -102,18 +103,19 @@ fn char_em(c: char) -> f64 {
 }
 
 /// Estimated width of `s` at `font_size`, in the same unit, with the safety margin for
-/// fallback fonts.
+/// fallback fonts. Bold text is about 10 % wider: measure it at `1.1 × font_size`.
 pub fn text_width(s: &str, font_size: f64) -> f64 {
-    s.chars().map(char_em).sum::<f64>() * font_size * 1.08
+    s.chars().map(char_em).sum::<f64>() * font_size * 1.15
 }
 
 /// Splits `s` into lines no wider than `width` at `font_size` (by [`text_width`]), breaking
-/// at spaces; a word wider than a line is broken inside (after a hyphen or slash when it has
-/// one, else anywhere). Returns at least one line.
+/// at ASCII spaces (a no-break space, U+00A0, keeps its neighbours together: `(n = 7)`); a
+/// word wider than a line is broken inside (after a hyphen or slash when it has one, else
+/// anywhere). Returns at least one line.
 pub fn wrap(s: &str, width: f64, font_size: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in s.split_whitespace() {
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -149,7 +151,7 @@ fn break_point(word: &str, width: f64, font_size: f64) -> usize {
     let mut soft = None;
     let mut w = 0.0;
     for (i, c) in word.char_indices() {
-        w += char_em(c) * font_size * 1.08;
+        w += char_em(c) * font_size * 1.15;
         if w > width {
             break;
         }
@@ -187,6 +189,130 @@ pub fn num(x: f64) -> String {
     if s == "-0" { "0".to_string() } else { s }
 }
 
+/// The smallest font size allowed in litscope's SVGs, in millimetres: 8 pt (8 × 25.4 / 72)
+/// when the drawing is printed at its own size.
+pub const MIN_FONT_MM: f64 = 8.0 * 25.4 / 72.0;
+
+/// The font stack of litscope's SVGs (Helvetica metrics; see [`text_width`]).
+pub const FONT_FAMILY: &str = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
+
+/// How a text line is anchored at its `x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// `x` is the left end.
+    Start,
+    /// `x` is the middle.
+    Middle,
+    /// `x` is the right end.
+    End,
+}
+
+/// A minimal SVG writer in millimetre user units: the document is `width` mm wide and as
+/// tall as the caller says at the end, so it prints at its own size. Every text goes
+/// through [`xml_text`].
+#[derive(Debug, Default)]
+pub struct Svg {
+    body: String,
+}
+
+impl Svg {
+    /// An empty drawing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A rectangle (`rx` rounds its corners; `stroke` `none` for no border).
+    #[allow(clippy::too_many_arguments)]
+    pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, rx: f64, fill: &str, stroke: &str) {
+        let _ = writeln!(
+            self.body,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}" stroke="{}" stroke-width="0.3"/>"#,
+            num(x),
+            num(y),
+            num(w),
+            num(h),
+            num(rx),
+            xml_text(fill),
+            xml_text(stroke)
+        );
+    }
+
+    /// One line of text with its baseline at `y`.
+    pub fn text(&mut self, x: f64, y: f64, size: f64, anchor: Anchor, bold: bool, text: &str) {
+        self.text_rotated(x, y, size, anchor, bold, text, false, None);
+    }
+
+    /// One line of text, optionally turned a quarter to the left (reading upwards) about
+    /// `(x, y)`, optionally filled with `fill`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_rotated(
+        &mut self,
+        x: f64,
+        y: f64,
+        size: f64,
+        anchor: Anchor,
+        bold: bool,
+        text: &str,
+        rotated: bool,
+        fill: Option<&str>,
+    ) {
+        let anchor = match anchor {
+            Anchor::Start => "",
+            Anchor::Middle => r#" text-anchor="middle""#,
+            Anchor::End => r#" text-anchor="end""#,
+        };
+        let weight = if bold { r#" font-weight="bold""# } else { "" };
+        let turn = if rotated {
+            format!(r#" transform="rotate(-90 {} {})""#, num(x), num(y))
+        } else {
+            String::new()
+        };
+        let fill = fill.map_or(String::new(), |f| format!(r#" fill="{}""#, xml_text(f)));
+        let _ = writeln!(
+            self.body,
+            r#"<text x="{}" y="{}" font-size="{}"{anchor}{weight}{turn}{fill}>{}</text>"#,
+            num(x),
+            num(y),
+            num(size),
+            xml_text(text)
+        );
+    }
+
+    /// A polyline through `points` ending in an arrowhead.
+    pub fn arrow(&mut self, points: &[(f64, f64)]) {
+        let pts: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+            .collect();
+        let _ = writeln!(
+            self.body,
+            r#"<polyline points="{}" fill="none" stroke="black" stroke-width="0.3" marker-end="url(#arrow)"/>"#,
+            pts.join(" ")
+        );
+    }
+
+    /// The document, `width` × `height` mm, with `title` as its accessible title.
+    pub fn finish(self, width: f64, height: f64, title: &str) -> String {
+        format!(
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                "\n",
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}" font-family="{font}">"#,
+                "\n<title>{title}</title>\n",
+                r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="2.4" markerHeight="2.4" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>"#,
+                "\n",
+                r#"<rect width="100%" height="100%" fill="white"/>"#,
+                "\n{body}</svg>\n"
+            ),
+            w = num(width),
+            h = num(height),
+            font = xml_text(FONT_FAMILY),
+            title = xml_text(title),
+            body = self.body
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,7 +343,7 @@ mod tests {
         // "iiii" is narrower than "MMMM"; accented letters measure as their base letter.
         assert!(text_width("iiii", 10.0) < text_width("MMMM", 10.0) / 3.0);
         assert_eq!(text_width("é", 10.0), text_width("e", 10.0));
-        assert!((text_width("a", 10.0) - 5.56 * 1.08).abs() < 1e-9);
+        assert!((text_width("a", 10.0) - 5.56 * 1.15).abs() < 1e-9);
     }
 
     #[test]
@@ -246,6 +372,9 @@ mod tests {
         assert!(lines.len() > 1);
         assert_eq!(lines.concat().len(), 39);
         assert_eq!(wrap("", 10.0, 3.0), [""]);
+        // A no-break space holds "(n = 1,234)" together.
+        let lines = wrap("Reports sought (n\u{a0}=\u{a0}1,234)", 25.0, 3.0);
+        assert_eq!(lines, ["Reports sought", "(n\u{a0}=\u{a0}1,234)"]);
     }
 
     #[test]
