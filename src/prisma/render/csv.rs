@@ -30,6 +30,11 @@
 //! `, ` becomes ` - `, any other `,` a `-`, `;` a `/`, `\` a `/`, `'` and `"` the typographic
 //! `’` and `”`; control characters are dropped. The template has no box for records not yet
 //! screened or assessed, held or undecided: those are in the JSON, Markdown and SVG.
+//!
+//! Checked once by hand (not in CI, which has no R): the package's own `PRISMA_data()` and
+//! `PRISMA_flowdiagram()` (R 4.2, sourced from the commit above) read this output into the
+//! expected box labels, names with `,` `;` `'` included, and the Shiny app's upload code
+//! accepts it (previous "Not Included", other/dbDetail/regDetail "Included").
 
 use crate::prisma::counts::PrismaCounts;
 use crate::text::clean_line;
