@@ -39,6 +39,7 @@ pub mod index;
 pub mod markup;
 pub mod model;
 pub mod prisma;
+pub mod report;
 pub mod review;
 pub mod screen;
 pub mod screened;
