@@ -19,8 +19,14 @@ pub fn to_markdown(c: &Charting, records: &[ChartRecord], list_records: bool) ->
          `Records` margins count distinct records.",
         c.records
     );
+    // Each record described once: a record appears in many cells.
+    let described: Vec<String> = if list_records {
+        records.iter().map(describe).collect()
+    } else {
+        Vec::new()
+    };
     for t in c.tables.iter().chain(&c.by_year) {
-        table(&mut out, t, records, list_records);
+        table(&mut out, t, &described);
     }
     let _ = writeln!(
         out,
@@ -60,7 +66,8 @@ fn describe(r: &ChartRecord) -> String {
     format!("{} ({year}): {}", md_cell(r.id), md_cell(r.title))
 }
 
-fn table(out: &mut String, t: &CrossTab, records: &[ChartRecord], list_records: bool) {
+/// One table; with `described` (each record's [`describe`]) not empty, its records per cell.
+fn table(out: &mut String, t: &CrossTab, described: &[String]) {
     let _ = writeln!(out, "\n## {}\n", md_cell(&t.title()));
     let _ = write!(
         out,
@@ -86,7 +93,7 @@ fn table(out: &mut String, t: &CrossTab, records: &[ChartRecord], list_records: 
         let _ = write!(out, " {n} |");
     }
     let _ = writeln!(out, " {} |", t.records);
-    if list_records {
+    if !described.is_empty() {
         out.push_str("\nRecords per cell:\n\n");
         for (r, row) in t.rows.iter().enumerate() {
             for (c, cell) in t.cells[r].iter().enumerate() {
@@ -95,7 +102,9 @@ fn table(out: &mut String, t: &CrossTab, records: &[ChartRecord], list_records: 
                 }
                 let _ = writeln!(out, "- {} × {}:", md_cell(row), md_cell(&t.cols[c]));
                 for &i in cell {
-                    let _ = writeln!(out, "  - {}", describe(&records[i as usize]));
+                    out.push_str("  - ");
+                    out.push_str(&described[i as usize]);
+                    out.push('\n');
                 }
             }
         }
