@@ -313,6 +313,17 @@ impl Svg {
     }
 }
 
+/// For tests of drawings: the text of every `<text>` element, in document order; panics when
+/// `svg` is not well-formed XML.
+#[cfg(test)]
+pub(crate) fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,17 +1,9 @@
 //! The SVG diagram: valid XML, every number present, legible on A4, hostile names harmless.
 
 use super::*;
-use crate::markup::MIN_FONT_MM;
+use crate::markup::{MIN_FONT_MM, svg_texts};
 use crate::prisma::counts::{Origin, OriginKind, StageState, WorkState};
 use crate::prisma::{CountRules, count, fixture};
-
-fn texts(svg: &str) -> Vec<String> {
-    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
-    doc.descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .map(|n| n.text().unwrap_or_default().to_string())
-        .collect()
-}
 
 #[test]
 fn parses_as_svg_and_prints_on_a4() {
@@ -60,7 +52,7 @@ fn expected_numbers() -> Vec<String> {
 #[test]
 fn contains_every_box_with_its_number() {
     let svg = to_svg(&count(&fixture::works(), CountRules::default()));
-    let all = texts(&svg).join("\n");
+    let all = svg_texts(&svg).join("\n");
     for needle in expected_numbers() {
         assert!(all.contains(&needle), "missing {needle:?}");
     }
@@ -117,7 +109,7 @@ fn every_number_of_the_counts_is_in_the_diagram() {
     // Independent of the wording: every non-zero count of the JSON appears as "(n = X)",
     // except those the diagram leaves to the table (adjudicated, overridden by a decision).
     let p = count(&fixture::works(), CountRules::default());
-    let svg = texts(&to_svg(&p)).join(" ");
+    let svg = svg_texts(&to_svg(&p)).join(" ");
     let json = crate::prisma::render::json::to_value(&p);
     fn numbers(key: &str, v: &serde_json::Value, out: &mut Vec<(String, u64)>) {
         match v {
@@ -143,7 +135,7 @@ fn every_number_of_the_counts_is_in_the_diagram() {
 #[test]
 fn without_other_methods_the_arm_is_not_drawn() {
     let p = count(&fixture::works()[..15], CountRules::default());
-    let all = texts(&to_svg(&p)).join("\n");
+    let all = svg_texts(&to_svg(&p)).join("\n");
     assert!(!all.contains("via other methods"));
     assert!(all.contains("Identification of studies via databases and registers"));
 }
@@ -166,7 +158,7 @@ fn hostile_names_are_text_not_markup() {
     let svg = to_svg(&count(&[w], CountRules::default()));
     let doc = roxmltree::Document::parse(&svg).unwrap();
     assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
-    let all = texts(&svg).join(" ");
+    let all = svg_texts(&svg).join(" ");
     assert!(all.contains("<script>alert('x')</script> &"), "{all}");
     assert!(!all.contains('\u{1b}') && !all.contains('\u{202e}'));
 }
@@ -194,7 +186,7 @@ fn long_names_wrap_inside_their_box() {
             }
         }
     }
-    let all = texts(&to_svg(&count(
+    let all = svg_texts(&to_svg(&count(
         &[WorkState {
             origins: vec![Origin {
                 kind: OriginKind::Register,

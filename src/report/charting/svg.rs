@@ -180,15 +180,7 @@ pub fn to_svg(t: &CrossTab) -> String {
 mod tests {
     use super::super::tests::sample;
     use super::*;
-    use crate::markup::MIN_FONT_MM;
-
-    fn texts(svg: &str) -> Vec<String> {
-        let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
-        doc.descendants()
-            .filter(|n| n.has_tag_name("text"))
-            .map(|n| n.text().unwrap_or_default().to_string())
-            .collect()
-    }
+    use crate::markup::{MIN_FONT_MM, svg_texts};
 
     #[test]
     fn valid_svg_with_every_count_and_label() {
@@ -201,7 +193,7 @@ mod tests {
                 let size: f64 = n.attribute("font-size").unwrap().parse().unwrap();
                 assert!(size >= MIN_FONT_MM);
             }
-            let all = texts(&svg);
+            let all = svg_texts(&svg);
             let joined = all.join(" ");
             for label in t.rows.iter().chain(&t.cols) {
                 assert!(
@@ -269,7 +261,7 @@ mod tests {
         let mut t = sample().tables[0].clone();
         t.rows[0] = "<g onload=\"x\">&</g>\u{1b}[31m".into();
         let svg = to_svg(&t);
-        let all = texts(&svg).join(" ");
+        let all = svg_texts(&svg).join(" ");
         assert!(all.contains("<g onload=\"x\">&</g>"));
         assert!(!all.contains('\u{1b}'));
     }
