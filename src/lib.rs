@@ -18,12 +18,16 @@
 //! | import | `import` | [`import`] (decoding, format detection, one parser per format: RIS, BibTeX, MEDLINE, WoS, CSV, EndNote tagged and XML) | export files named on the command line | via [`store`]: `corpus/records/<database>.jsonl`, one `import` line per file in `corpus/runlog.jsonl` |
 //! | index, search | `index`, `search` | [`index`] (analyzer, schema, incremental build, query language, search with highlights) | the merged, screened records (`corpus/records/`, `corpus/decisions/`) | `index/` (derived; rebuilt when missing, stale or of another schema) |
 //! | overview | `status` | [`store`] | `corpus/` | — |
+//! | agreement | `agreement` (command to come) | [`screen::agreement`] (pure: each record's standing verdicts → percent agreement, kappas, AC1, PABAK, pair tables, conflicts) | the decision logs, through the caller | — |
+//! | PRISMA | `prisma` (command to come) | [`prisma`] (pure: one [`prisma::WorkState`] per work → reconciled [`prisma::PrismaCounts`] → JSON, Markdown, the PRISMA2020 CSV template, SVG) | the works, through the caller | — |
+//! | charting | `report charting` (command to come) | [`report::charting`] (pure: included records with tags → cross-tables → Markdown, CSV, SVG heat maps) | the included works, through the caller | — |
 //!
 //! Shared building blocks: [`model`] (the one normalised [`model::Record`] with its
 //! provenance), [`worktype`] (the one vocabulary of record types, and the table that reads
 //! every source's type names into it), [`screened`] (one merged record per work with its
 //! screening: what `export`, `index` and `search` read), [`text`] (markup stripping, control
-//! characters, Unicode normalisation, DOIs)
+//! characters, Unicode normalisation, DOIs), [`markup`] (escaping for Markdown and SVG, text
+//! wrapping for drawings)
 //! and [`store`] (crash-safe JSON Lines: append + flush per page, atomic rewrite, a reader
 //! that tolerates a torn last line).
 //!
@@ -38,7 +42,10 @@ pub mod dedup_run;
 pub mod export;
 pub mod import;
 pub mod index;
+pub mod markup;
 pub mod model;
+pub mod prisma;
+pub mod report;
 pub mod review;
 pub mod screen;
 pub mod screened;
