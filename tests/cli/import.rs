@@ -1317,3 +1317,18 @@ fn a_pipe_is_imported_like_a_file() {
     );
     assert_eq!(json["files"][0]["sha256"].as_str().map(str::len), Some(64));
 }
+
+/// Issue 12: a MEDLINE line written `TI  -Title` lost its value.
+#[test]
+fn issue_12_a_medline_tag_without_its_space_keeps_its_value() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "pubmed.nbib",
+        "PMID- 1\nTI  -Tildeling av helsetjenester\nFAU -Dahl, Per\nDP  -2021\n",
+    );
+    ws.ok(&["import", "pubmed.nbib", "--name", "pubmed"]);
+    let r = &ws.records("pubmed")[0];
+    assert_eq!(r["title"], "Tildeling av helsetjenester");
+    assert_eq!(r["authors"][0]["family"], "Dahl");
+    assert_eq!(r["year"], 2021);
+}
