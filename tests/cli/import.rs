@@ -1318,6 +1318,31 @@ fn a_pipe_is_imported_like_a_file() {
     assert_eq!(json["files"][0]["sha256"].as_str().map(str::len), Some(64));
 }
 
+/// The fixtures of this file: `tests/fixtures/import/` (see its PROVENANCE.md).
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+/// Issue 12: an Ovid RIS export (PsycINFO) doubled its records: the `NL` line Ovid writes
+/// after `ER` became a record of its own.
+#[test]
+fn issue_12_an_ovid_export_gives_one_record_per_reference() {
+    let ws = TestWorkspace::new();
+    let path = fixture("ovid_psycinfo.ris");
+    let (json, out) = ws.json(&["import", path.to_str().unwrap(), "--name", "psycinfo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (&json["imported"], &json["skipped"]),
+        (&4.into(), &0.into())
+    );
+    let records = ws.records("psycinfo");
+    assert_eq!(records.len(), 4);
+    assert_eq!(records[0]["raw"]["NL"], "Scand J Public Health");
+    assert_eq!(records[0]["doi"], "10.5555/ovid.0001");
+}
+
 /// Issue 12: a MEDLINE line written `TI  -Title` lost its value.
 #[test]
 fn issue_12_a_medline_tag_without_its_space_keeps_its_value() {
