@@ -174,10 +174,10 @@ fn column(name: &str) -> Col {
     }
 }
 
-/// Parses delimited text, calling `on` per data row.
-pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+/// A reader at the header row: after Excel's `sep=;` hint line, which names the delimiter
+/// and is not the header; else the delimiter is the header's commonest.
+fn reader(text: &str) -> Reader<'_> {
     let first = text.lines().next().unwrap_or("");
-    // Excel's `sep=;` hint line names the delimiter and is not the header.
     let hint = first
         .strip_prefix("sep=")
         .and_then(|d| d.bytes().next())
@@ -186,12 +186,42 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
         Some(d) => (first.len() + 1, 2, d),
         None => (0, 1, delimiter(first)),
     };
-    let mut reader = Reader {
+    Reader {
         b: text.as_bytes(),
         pos: pos.min(text.len()),
         line,
         delim,
+    }
+}
+
+/// True when `text` starts with the header row of an export: at least one column it names
+/// is a known one (not merely a name holding `url` or `note`), and every name is short and
+/// free of control characters. A first line of prose, of noise or of another table is not.
+pub fn is_export_header(text: &str) -> bool {
+    let Some(header) = reader(text).next_row() else {
+        return false;
     };
+    !header.unclosed
+        && header
+            .fields
+            .iter()
+            .all(|f| f.chars().count() <= 100 && !f.chars().any(|c| c.is_control() && c != '\t'))
+        && header.fields.iter().any(|f| is_record_column(f))
+}
+
+/// True for a column name that holds something of a record (title, authors, DOI, …).
+pub(super) fn is_record_column(name: &str) -> bool {
+    !matches!(column(name), Col::Other | Col::Hint)
+}
+
+/// True for a column of the record's type (`type`, `ENTRYTYPE`, `Document Type`, …).
+pub(super) fn is_kind_column(name: &str) -> bool {
+    column(name) == Col::Kind
+}
+
+/// Parses delimited text, calling `on` per data row.
+pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+    let mut reader = reader(text);
     let Some(header) = reader.next_row() else {
         return;
     };

@@ -129,7 +129,8 @@ fn is_ty_line(line: &[u8]) -> bool {
 }
 
 /// Reads one export file from disk, calling `on_record` per record built (in file order);
-/// `file` names it in errors. Streams the formats it can cut into records (RIS), else reads it whole.
+/// `file` names it in errors. Streams the formats it can cut into records (RIS), else reads it whole. A file
+/// that fits no format is refused from its first lines, without reading the rest.
 pub fn read_path(
     file: &str,
     path: &Path,
@@ -163,15 +164,24 @@ fn read_in_blocks(
     while !at_end && memchr::memchr_iter(b'\n', &pending).nth(200).is_none() {
         at_end = fill(&mut f, &mut pending, block).map_err(io)?;
     }
-    let streamed = ChunkDecoder::new(&pending, survey.valid_utf8).and_then(|decoder| {
+    let mut streamed = None;
+    if let Some(decoder) = ChunkDecoder::new(&pending, survey.valid_utf8) {
         let head_end = if at_end {
             pending.len()
         } else {
             memchr::memrchr(b'\n', &pending).map_or(0, |p| p + 1)
         };
-        let format = detect(&decoder.clone().decode(&pending[..head_end]))?;
-        streams(format).then_some((decoder, format))
-    });
+        let head = decoder.clone().decode(&pending[..head_end]);
+        match detect(&head) {
+            Some(format) => streamed = streams(format).then_some((decoder, format)),
+            // The format is told from the head alone, so the rest need not be read to refuse
+            // the file (a large image or archive), unless all of the head is blank.
+            None if at_end || !super::sniff::is_blank(&head) => {
+                return Err(super::unknown(file, &head, pending.len() as u64));
+            }
+            None => {}
+        }
+    }
     let Some((mut decoder, format)) = streamed else {
         f.read_to_end(&mut pending).map_err(io)?;
         return read_file(file, pending, builder, on_record);

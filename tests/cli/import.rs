@@ -1325,6 +1325,62 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The files of `corpus/records/`.
+fn record_files(ws: &TestWorkspace) -> Vec<String> {
+    match std::fs::read_dir(ws.root.join("corpus/records")) {
+        Ok(dir) => dir
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Issue 12: random bytes were imported as hundreds of empty records (read as a
+/// Windows-1252 CSV with a header of noise). Whatever is no export is refused with one line
+/// naming the file, exit 1, and nothing is stored.
+#[test]
+fn issue_12_what_is_no_export_is_refused_and_nothing_stored() {
+    let ws = TestWorkspace::new();
+    let mut noise = vec![0u8; 200_000];
+    fastrand::Rng::with_seed(7).fill(&mut noise);
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("random.bin", noise.clone()),
+        ("image.png", [&b"\x89PNG\r\n\x1a\n"[..], &noise[..5000]].concat()),
+        ("archive.zip", [&b"PK\x03\x04"[..], &noise[..5000]].concat()),
+        (
+            "paper.pdf",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Title (Care, allocation) >>\nendobj\n".to_vec(),
+        ),
+        (
+            "error.html",
+            b"<html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\n<body>503, try again later</body></html>\n".to_vec(),
+        ),
+        (
+            "error.json",
+            b"{\"status\":\"error\",\"message\":\"Too many requests, slow down\"}\n".to_vec(),
+        ),
+        (
+            "notes.txt",
+            b"Notes from the meeting, 3 March\nWe screen titles first, then abstracts.\n".to_vec(),
+        ),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(ws.root.join(name), bytes).unwrap();
+        let out = ws.run(&["import", name, "--name", "db"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}: not a recognised export format")),
+            "{name}: {err}"
+        );
+    }
+    assert_eq!(record_files(&ws), Vec::<String>::new());
+    assert!(ws.runlog().is_empty());
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["sources"], serde_json::json!({}));
+}
+
 /// Issue 12: an Ovid RIS export (PsycINFO) doubled its records: the `NL` line Ovid writes
 /// after `ER` became a record of its own.
 #[test]
@@ -1356,4 +1412,27 @@ fn issue_12_a_medline_tag_without_its_space_keeps_its_value() {
     assert_eq!(r["title"], "Tildeling av helsetjenester");
     assert_eq!(r["authors"][0]["family"], "Dahl");
     assert_eq!(r["year"], 2021);
+}
+
+/// Issue 13: an empty file says it is empty (and leaves nothing behind).
+#[test]
+fn issue_13_an_empty_file_says_it_is_empty() {
+    let ws = TestWorkspace::new();
+    for (name, bytes) in [
+        ("zero.ris", &b""[..]),
+        ("blank.csv", b"\n  \n\t\n"),
+        ("bom.txt", b"\xEF\xBB\xBF\r\n"),
+    ] {
+        std::fs::write(ws.root.join(name), bytes).unwrap();
+        let out = ws.run(&["import", name]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{name}: the file is empty")),
+            "{name}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(record_files(&ws), Vec::<String>::new());
+    assert!(ws.runlog().is_empty());
 }
