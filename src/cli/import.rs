@@ -9,7 +9,7 @@ use crate::model::RecordId;
 use crate::store::StoreError;
 use crate::store::decisions::{Action, DecisionEvent, DecisionLog};
 use crate::store::records::SourceWriter;
-use crate::store::runlog::{self, ImportLog, RunLogEntry};
+use crate::store::runlog::{self, ImportLog, ImportStart, RunLogEntry};
 use crate::workspace::Workspace;
 use serde_json::json;
 use std::collections::HashSet;
@@ -200,6 +200,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
         let mut store = Store {
             corpus: &corpus,
             database: &database,
+            run: &run_id,
             writer: None,
             warnings: Vec::new(),
         };
@@ -228,8 +229,11 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             args.reviewer.clone(),
             std::mem::take(&mut r.carried),
         )?;
+        // A file with no records (a CSV of its header row alone) leaves nothing behind: no
+        // records file, no source in `status`, no run-log line.
         if let Some(rep) = &r.report
             && !r.duplicate
+            && rep.read > 0
         {
             runlog::append(
                 &corpus,
@@ -346,19 +350,33 @@ fn record_decisions(
 }
 
 /// Where one file's records are stored: `corpus/records/DATABASE.jsonl`, opened when the
-/// first records are ready, so a file that is refused leaves nothing behind.
+/// first records are ready, right after a run-log line says the import started. A file with
+/// no records leaves nothing; an import cut short (kill -9, an error) shows in `status`
+/// until the file is imported again.
 struct Store<'a> {
     corpus: &'a Path,
     database: &'a str,
+    run: &'a str,
     writer: Option<SourceWriter>,
     /// What opening the records file found wrong (a repaired torn line).
     warnings: Vec<String>,
 }
 
 impl Store<'_> {
-    /// The records file, opened on first use.
-    fn writer(&mut self) -> Result<&mut SourceWriter, StoreError> {
+    /// The records file, opened (and the start logged) on first use.
+    fn writer(&mut self, file: &str, sha256: &str) -> Result<&mut SourceWriter, StoreError> {
         if self.writer.is_none() {
+            runlog::append(
+                self.corpus,
+                &RunLogEntry::ImportStarted(ImportStart {
+                    run: self.run.to_string(),
+                    database: self.database.to_string(),
+                    file: file.to_string(),
+                    sha256: sha256.to_string(),
+                    started: jiff::Timestamp::now(),
+                    tool: crate::tool_version(),
+                }),
+            )?;
             let (writer, diags) = SourceWriter::open(self.corpus, self.database)?;
             self.warnings.extend(diags.iter().map(|d| d.to_string()));
             self.writer = Some(writer);
@@ -411,6 +429,7 @@ fn read_one(
     let mut batch: Vec<Record> = Vec::with_capacity(1000);
     let mut store_error = None;
     let mut imported = 0u64;
+    let sha256 = result.sha256.clone();
     let mut flush = |batch: &mut Vec<Record>, writer: &mut Option<&mut Store>| {
         if let Some(w) = writer.as_deref_mut()
             && store_error.is_none()
@@ -418,7 +437,7 @@ fn read_one(
             if batch.is_empty() {
                 return;
             }
-            match w.writer().and_then(|w| w.append_new(batch)) {
+            match w.writer(&file, &sha256).and_then(|w| w.append_new(batch)) {
                 Ok(n) => imported += n as u64,
                 Err(e) => store_error = Some(e),
             }
@@ -481,6 +500,18 @@ fn report(
         if let Some(rep) = &r.report {
             for d in &rep.skipped {
                 ui.warn(&format!("{}:{}: {}", r.file, d.line, d.reason));
+            }
+            if rep.read == 0 && !r.duplicate {
+                ui.warn(&format!(
+                    "{}: no records in it ({} {}): nothing imported",
+                    r.file,
+                    rep.format,
+                    if rep.format == crate::import::Format::Csv {
+                        "with a header row and no rows"
+                    } else {
+                        "export with no entries"
+                    }
+                ));
             }
         }
     }

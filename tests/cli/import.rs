@@ -799,8 +799,12 @@ fn the_same_file_twice_is_not_doubled_and_is_logged_once() {
         stderr(&out)
     );
     assert_eq!(ws.records("scopus").len(), 92);
+    // One line when the import started, one when it finished.
     let log = ws.runlog();
-    assert_eq!(log.len(), 1);
+    let kinds: Vec<&str> = log.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["import-started", "import"]);
+    assert_eq!(log[0]["file"], p);
+    let log = &log[1..];
     let line = &log[0];
     assert_eq!(line["kind"], "import");
     assert_eq!(line["database"], "scopus");
@@ -1435,4 +1439,89 @@ fn issue_13_an_empty_file_says_it_is_empty() {
     }
     assert_eq!(record_files(&ws), Vec::<String>::new());
     assert!(ws.runlog().is_empty());
+}
+
+/// Issue 13: a CSV with its header row and no records left a zero-record source behind.
+/// It is an export of an empty list (exit 0), said so, and nothing is stored.
+#[test]
+fn issue_13_a_header_only_csv_leaves_no_source_behind() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "irrelevant.csv",
+        "Title,Authors,Abstract,Published Year,DOI\r\n",
+    );
+    ws.write("included.csv", "Title,Authors\nKept,\"Dahl, Per\"\n");
+    let (json, out) = ws.json(&["import", "irrelevant.csv", "included.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("irrelevant.csv: no records in it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json["imported"], 1);
+    assert_eq!(json["files"][0]["read"], 0);
+    assert_eq!(record_files(&ws), ["included.jsonl"]);
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["sources"], serde_json::json!({"included": 1}));
+    let log = ws.runlog();
+    assert!(
+        log.iter().all(|l| l["file"] == "included.csv"),
+        "only the file with records is logged: {log:?}"
+    );
+}
+
+/// Issue 13: after `kill -9` during an import, `status` counted the records stored with no
+/// sign that the file stopped partway. The run log marks the import started before any
+/// record is written; `status` names the file to import again until a rerun completes it,
+/// and the rerun stores each record once.
+#[test]
+fn issue_13_an_import_killed_partway_is_marked_incomplete_until_rerun() {
+    let ws = TestWorkspace::new();
+    let mut ris = String::new();
+    for i in 0..40_000 {
+        ris.push_str(&format!(
+            "TY  - JOUR\nTI  - Record {i} on home care allocation in Norwegian municipalities\nAU  - Nordmann, Kari\nPY  - 2020\nJO  - Journal of Care\nDO  - 10.5555/kill.{i}\nAB  - An abstract long enough to make the record the size of a real one, in words.\nER  - \n"
+        ));
+    }
+    ws.write("big.ris", &ris);
+    let file = ws.root.join("corpus/records/big.jsonl");
+    let mut child = ws
+        .command(&["import", "big.ris"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while crate::common::read_jsonl_lenient(&file) < 1000 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    assert!(
+        !child.wait().unwrap().success(),
+        "the import finished before it could be killed"
+    );
+    let (status, out) = ws.json(&["status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = status["sources"]["big"].as_u64().unwrap();
+    assert!((1000..40_000).contains(&stored), "{stored}");
+    let incomplete = &status["imports"]["incomplete"];
+    assert_eq!(incomplete.as_array().map(Vec::len), Some(1), "{status}");
+    assert_eq!(incomplete[0]["file"], "big.ris");
+    assert_eq!(incomplete[0]["database"], "big");
+    let text = crate::common::stdout(&ws.ok(&["status"]));
+    assert!(
+        text.contains("big.ris") && text.contains("import it again"),
+        "{text}"
+    );
+
+    let (json, out) = ws.json(&["import", "big.ris"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["files"][0]["read"], 40_000);
+    assert_eq!(json["imported"].as_u64().unwrap() + stored, 40_000);
+    assert_eq!(ws.records("big").len(), 40_000, "no record twice");
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["imports"]["incomplete"], serde_json::json!([]));
+    assert_eq!(status["sources"]["big"], 40_000);
+    let text = crate::common::stdout(&ws.ok(&["status"]));
+    assert!(!text.contains("again"), "{text}");
 }
