@@ -491,7 +491,7 @@ mod tests {
     fn four_letter_tags_of_psycinfo() {
         let (e, _) =
             parse_all("TY  - JOUR\nPMID  - 33355555\nID  - 2020-55555-005\nT1  - T\nER  -\n");
-        assert_eq!(e[0].kind.as_deref(), Some("JOUR"));
+        assert_eq!(e[0].raw.get("TY"), Some("JOUR"), "not joined to TY");
         assert_eq!(e[0].pmid.as_deref(), Some("33355555"));
         assert_eq!(is_tag_line("PMID  - 1"), Some(("PMID", "1")));
         assert_eq!(is_tag_line("AIMS - To assess"), None);
