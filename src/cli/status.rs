@@ -117,7 +117,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                 "searches    {} run, last {last}\n",
                 thousands(o.searches_run)
             ));
-            if o.imports_run > 0 {
+            if o.imports_run > 0 || !o.unfinished_imports.is_empty() {
                 out.push_str(&format!(
                     "imports     {} file{} imported\n",
                     thousands(o.imports_run),

@@ -1510,7 +1510,9 @@ fn issue_13_an_import_killed_partway_is_marked_incomplete_until_rerun() {
     assert_eq!(incomplete[0]["database"], "big");
     let text = crate::common::stdout(&ws.ok(&["status"]));
     assert!(
-        text.contains("big.ris") && text.contains("import it again"),
+        text.contains(
+            "imports     0 files imported\n            incomplete: big.ris into big stopped partway"
+        ) && text.contains("import it again: litscope import big.ris --name big"),
         "{text}"
     );
 
