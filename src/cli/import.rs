@@ -6,9 +6,10 @@ use crate::import::screening::Carried;
 use crate::import::{FileReport, RecordBuilder, stream};
 use crate::model::Record;
 use crate::model::RecordId;
+use crate::store::StoreError;
 use crate::store::decisions::{Action, DecisionEvent, DecisionLog};
 use crate::store::records::SourceWriter;
-use crate::store::runlog::{self, ImportLog, RunLogEntry};
+use crate::store::runlog::{self, ImportLog, ImportStart, RunLogEntry};
 use crate::workspace::Workspace;
 use serde_json::json;
 use std::collections::HashSet;
@@ -196,20 +197,29 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
     }
     for path in &args.files {
         let database = database_for(path)?;
-        let (mut writer, diags) = SourceWriter::open(&corpus, &database)?;
-        for d in diags {
-            ui.warn(&d.to_string());
-        }
-        let mut r = read_one(
+        let mut store = Store {
+            corpus: &corpus,
+            database: &database,
+            run: &run_id,
+            writer: None,
+            warnings: Vec::new(),
+        };
+        let read = read_one(
             path,
             &database,
             &run_id,
             now,
             &mut done,
-            Some(&mut writer),
+            Some(&mut store),
             decision.as_ref(),
-        )?;
-        writer.sync()?;
+        );
+        for w in &store.warnings {
+            ui.warn(w);
+        }
+        let mut r = read?;
+        if let Some(writer) = &store.writer {
+            writer.sync()?;
+        }
         // Records, then decisions, then the run-log line that marks the file imported: after
         // a crash before that line the file can be imported again (neither its stored
         // records nor its standing decisions are stored twice).
@@ -219,8 +229,11 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             args.reviewer.clone(),
             std::mem::take(&mut r.carried),
         )?;
+        // A file with no records (a CSV of its header row alone) leaves nothing behind: no
+        // records file, no source in `status`, no run-log line.
         if let Some(rep) = &r.report
             && !r.duplicate
+            && rep.read > 0
         {
             runlog::append(
                 &corpus,
@@ -335,7 +348,43 @@ fn record_decisions(
     Ok(carried.len() as u64)
 }
 
-/// Reads one file; stores its records when a writer is given. With `decision`, every record
+/// Where one file's records are stored: `corpus/records/DATABASE.jsonl`, opened when the
+/// first records are ready, right after a run-log line says the import started. A file with
+/// no records leaves nothing; an import cut short (kill -9, an error) shows in `status`
+/// until the file is imported again.
+struct Store<'a> {
+    corpus: &'a Path,
+    database: &'a str,
+    run: &'a str,
+    writer: Option<SourceWriter>,
+    /// What opening the records file found wrong (a repaired torn line).
+    warnings: Vec<String>,
+}
+
+impl Store<'_> {
+    /// The records file, opened (and the start logged) on first use.
+    fn writer(&mut self, file: &str, sha256: &str) -> Result<&mut SourceWriter, StoreError> {
+        if self.writer.is_none() {
+            runlog::append(
+                self.corpus,
+                &RunLogEntry::ImportStarted(ImportStart {
+                    run: self.run.to_string(),
+                    database: self.database.to_string(),
+                    file: file.to_string(),
+                    sha256: sha256.to_string(),
+                    started: jiff::Timestamp::now(),
+                    tool: crate::tool_version(),
+                }),
+            )?;
+            let (writer, diags) = SourceWriter::open(self.corpus, self.database)?;
+            self.warnings.extend(diags.iter().map(|d| d.to_string()));
+            self.writer = Some(writer);
+        }
+        Ok(self.writer.as_mut().expect("opened above"))
+    }
+}
+
+/// Reads one file; stores its records when a store is given. With `decision`, every record
 /// read carries it too (after the decisions the file itself carries).
 fn read_one(
     path: &Path,
@@ -343,7 +392,7 @@ fn read_one(
     run: &str,
     now: jiff::Timestamp,
     done: &mut HashSet<(String, String)>,
-    mut writer: Option<&mut SourceWriter>,
+    mut writer: Option<&mut Store>,
     decision: Option<&Carried>,
 ) -> Result<FileResult, CliError> {
     let file = path.display().to_string();
@@ -379,11 +428,15 @@ fn read_one(
     let mut batch: Vec<Record> = Vec::with_capacity(1000);
     let mut store_error = None;
     let mut imported = 0u64;
-    let mut flush = |batch: &mut Vec<Record>, writer: &mut Option<&mut SourceWriter>| {
+    let sha256 = result.sha256.clone();
+    let mut flush = |batch: &mut Vec<Record>, writer: &mut Option<&mut Store>| {
         if let Some(w) = writer.as_deref_mut()
             && store_error.is_none()
         {
-            match w.append_new(batch) {
+            if batch.is_empty() {
+                return;
+            }
+            match w.writer(&file, &sha256).and_then(|w| w.append_new(batch)) {
                 Ok(n) => imported += n as u64,
                 Err(e) => store_error = Some(e),
             }
@@ -446,6 +499,18 @@ fn report(
         if let Some(rep) = &r.report {
             for d in &rep.skipped {
                 ui.warn(&format!("{}:{}: {}", r.file, d.line, d.reason));
+            }
+            if rep.read == 0 && !r.duplicate {
+                ui.warn(&format!(
+                    "{}: no records in it ({} {}): nothing imported",
+                    r.file,
+                    rep.format,
+                    if rep.format == crate::import::Format::Csv {
+                        "with a header row and no rows"
+                    } else {
+                        "export with no entries"
+                    }
+                ));
             }
         }
     }

@@ -59,7 +59,7 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
             "records": {"harvested": harvested, "imported": imported, "unique": unique},
             "sources": o.sources,
             "screening": screening,
-            "imports": {"files": o.imports_run},
+            "imports": {"files": o.imports_run, "incomplete": o.unfinished_imports.iter().map(|i| json!({"file": i.file, "database": i.database, "sha256": i.sha256, "started": i.started.to_string()})).collect::<Vec<_>>()},
             "dedup": {"merge_conflicts": conflicts.iter().map(super::records::conflict_json).collect::<Vec<_>>()},
             "searches": {"run": o.searches_run, "last": o.last_search.map(|t| t.to_string()), "failed": failed},
             "warnings": o.diagnostics.iter().chain(&diags).map(|d| d.to_string()).collect::<Vec<_>>(),
@@ -117,11 +117,21 @@ pub fn run(args: Args, ws: &Workspace, ui: &Ui) -> Result<Outcome, CliError> {
                 "searches    {} run, last {last}\n",
                 thousands(o.searches_run)
             ));
-            if o.imports_run > 0 {
+            if o.imports_run > 0 || !o.unfinished_imports.is_empty() {
                 out.push_str(&format!(
                     "imports     {} file{} imported\n",
                     thousands(o.imports_run),
                     if o.imports_run == 1 { "" } else { "s" }
+                ));
+            }
+            for i in &o.unfinished_imports {
+                out.push_str(&format!(
+                    "            incomplete: {} into {} stopped partway ({}) — import it again: litscope import {} --name {}\n",
+                    crate::text::for_terminal(&i.file),
+                    i.database,
+                    i.started.strftime("%Y-%m-%d %H:%M UTC"),
+                    crate::text::for_terminal(&i.file),
+                    i.database
                 ));
             }
             for s in &o.failed {

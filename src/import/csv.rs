@@ -108,7 +108,9 @@ enum Col {
     Authors,
     AuthorsFull,
     Year,
-    Journal,
+    /// A venue column, with its rank: 0 the venue itself, then a conference name, an
+    /// abbreviation, and last Embase's and Scopus' `Source` (a citation, or the database).
+    Venue(u8),
     Volume,
     Issue,
     Pages,
@@ -141,9 +143,14 @@ fn column(name: &str) -> Col {
         "author full names" | "af" => Col::AuthorsFull,
         "year" | "publication year" | "published year" | "py" | "year published"
         | "publication_year" | "pubyear" => Col::Year,
-        "journal" | "source title" | "publication title" | "journal/book" | "source"
-        | "secondary title" | "journal title" | "so" | "publication name" | "journal_title"
-        | "booktitle" => Col::Journal,
+        "journal" | "source title" | "publication title" | "journal/book" | "secondary title"
+        | "journal title" | "so" | "publication name" | "journal_title" | "journal name"
+        | "journal_name" | "booktitle" | "book title" | "journaltitle" | "container-title"
+        | "container title" | "proceedings title" | "pubtitle" | "venue" => Col::Venue(0),
+        "conference name" | "conference title" | "meeting name" | "anthology title"
+        | "book series title" => Col::Venue(1),
+        "abbreviated source title" | "journal abbreviation" | "ji" | "j9" => Col::Venue(2),
+        "source" => Col::Venue(3),
         "volume" | "journal volume" | "vl" => Col::Volume,
         "issue" | "issue number" | "journal issue" | "number" | "is" => Col::Issue,
         "pages" | "page range" | "pagination" => Col::Pages,
@@ -167,10 +174,10 @@ fn column(name: &str) -> Col {
     }
 }
 
-/// Parses delimited text, calling `on` per data row.
-pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+/// A reader at the header row: after Excel's `sep=;` hint line, which names the delimiter
+/// and is not the header; else the delimiter is the header's commonest.
+fn reader(text: &str) -> Reader<'_> {
     let first = text.lines().next().unwrap_or("");
-    // Excel's `sep=;` hint line names the delimiter and is not the header.
     let hint = first
         .strip_prefix("sep=")
         .and_then(|d| d.bytes().next())
@@ -179,12 +186,42 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
         Some(d) => (first.len() + 1, 2, d),
         None => (0, 1, delimiter(first)),
     };
-    let mut reader = Reader {
+    Reader {
         b: text.as_bytes(),
         pos: pos.min(text.len()),
         line,
         delim,
+    }
+}
+
+/// True when `text` starts with the header row of an export: at least one column it names
+/// is a known one (not merely a name holding `url` or `note`), and every name is short and
+/// free of control characters. A first line of prose, of noise or of another table is not.
+pub fn is_export_header(text: &str) -> bool {
+    let Some(header) = reader(text).next_row() else {
+        return false;
     };
+    !header.unclosed
+        && header
+            .fields
+            .iter()
+            .all(|f| f.chars().count() <= 100 && !f.chars().any(|c| c.is_control() && c != '\t'))
+        && header.fields.iter().any(|f| is_record_column(f))
+}
+
+/// True for a column name that holds something of a record (title, authors, DOI, …).
+pub(super) fn is_record_column(name: &str) -> bool {
+    !matches!(column(name), Col::Other | Col::Hint)
+}
+
+/// True for a column of the record's type (`type`, `ENTRYTYPE`, `Document Type`, …).
+pub(super) fn is_kind_column(name: &str) -> bool {
+    column(name) == Col::Kind
+}
+
+/// Parses delimited text, calling `on` per data row.
+pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+    let mut reader = reader(text);
     let Some(header) = reader.next_row() else {
         return;
     };
@@ -279,6 +316,8 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
     let (mut sp, mut ep, mut full_authors) = (None, None, None);
     let mut date = None;
     let mut year_text = None;
+    // The best-ranked venue column with a value, the first among equals.
+    let mut venue: Option<(u8, &str)> = None;
     for (i, value) in row.fields.iter().enumerate() {
         let name = names.get(i).map_or_else(
             || format!("column{}", i + 1),
@@ -309,12 +348,14 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
             }
             Col::AuthorsFull => full_authors = Some(value.as_str()),
             Col::Year => Entry::set(&mut year_text, value),
-            Col::Journal => {
-                if name.eq_ignore_ascii_case("source") {
+            Col::Venue(rank) => {
+                if rank == 3 {
                     // Embase's `Source`: `Journal (2014) 3:3 (152-160). Date of Publication: 2014`.
                     Entry::set(&mut date, value);
                 }
-                Entry::set(&mut e.venue, value)
+                if venue.is_none_or(|(best, _)| rank < best) && !value.trim().is_empty() {
+                    venue = Some((rank, value.as_str()));
+                }
             }
             Col::Volume => Entry::set(&mut e.volume, value),
             Col::Issue => Entry::set(&mut e.issue, value),
@@ -342,6 +383,9 @@ fn entry(row: Row, names: &[String], cols: &[Col], springer: bool) -> Entry {
             Col::Hint => e.doi_hints.push(value.clone()),
             Col::Other => {}
         }
+    }
+    if let Some((_, v)) = venue {
+        Entry::set(&mut e.venue, v);
     }
     if e.authors.is_empty()
         && let Some(full) = full_authors
@@ -427,6 +471,75 @@ mod tests {
             e[1].raw.get("isbn"),
             Some("0300-8428 (Print)\n0195-668x (Linking)")
         );
+    }
+
+    /// The venue columns of common exports, and which wins when several are filled: the
+    /// venue itself before a conference name, an abbreviation or Scopus' `Source` (which
+    /// names the database, not the venue).
+    #[test]
+    fn venue_columns_of_common_exports() {
+        let cases = [
+            (
+                "ID,title,journal,booktitle",
+                "1,T,NA,Proc. ICIS",
+                "Proc. ICIS",
+            ),
+            (
+                "Title,Source title,Source",
+                "T,J Health Serv,Scopus",
+                "J Health Serv",
+            ),
+            (
+                "Title,Source,Source title",
+                "T,Scopus,J Health Serv",
+                "J Health Serv",
+            ),
+            (
+                "Title,Source title,Conference name,Abbreviated Source Title,Source",
+                "T,,ECIS 2019,Proc ECIS,Scopus",
+                "ECIS 2019",
+            ),
+            (
+                "Title,Abbreviated Source Title,Source",
+                "T,J Hlth Serv,Scopus",
+                "J Hlth Serv",
+            ),
+            (
+                "Key,Title,Publication Title,Journal Abbreviation,Conference Name",
+                "K,T,Proceedings of CHI,,CHI '19",
+                "Proceedings of CHI",
+            ),
+            (
+                "Key,Title,Publication Title,Conference Name",
+                "K,T,,CHI '19",
+                "CHI '19",
+            ),
+            (
+                "Title,Secondary Title",
+                "T,BMC Health Serv Res",
+                "BMC Health Serv Res",
+            ),
+            ("title,book title", "T,Handbook of Care", "Handbook of Care"),
+            ("title,journaltitle", "T,Journal of Care", "Journal of Care"),
+            (
+                "title,container-title",
+                "T,Journal of Care",
+                "Journal of Care",
+            ),
+            ("title,venue", "T,NeurIPS", "NeurIPS"),
+            ("title,pubtitle", "T,Health Policy", "Health Policy"),
+            ("title,journal name", "T,Health Policy", "Health Policy"),
+            (
+                "Item Title,Publication Title,Book Series Title",
+                "T,,Lecture Notes in Computer Science",
+                "Lecture Notes in Computer Science",
+            ),
+        ];
+        for (header, row, venue) in cases {
+            let (e, d) = parse_all(&format!("{header}\n{row}\n"));
+            assert!(d.is_empty(), "{header}");
+            assert_eq!(e[0].venue.as_deref(), Some(venue), "{header}");
+        }
     }
 
     #[test]

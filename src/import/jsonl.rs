@@ -12,6 +12,19 @@ pub fn is_object_line(line: &str) -> bool {
     line.trim_start().starts_with('{') && serde_json::from_str::<Map<String, Value>>(line).is_ok()
 }
 
+/// True when `line` is a JSON object with at least two keys that name parts of a record
+/// (`title`, `authors`, `doi`, …, read like CSV columns): a record, not an error body such
+/// as `{"status": "error", "message": …}` or `{"type": …, "title": "Not Found", …}`.
+pub fn is_record_line(line: &str) -> bool {
+    serde_json::from_str::<Map<String, Value>>(line).is_ok_and(|object| {
+        object
+            .keys()
+            .filter(|k| super::csv::is_record_column(k) && !super::csv::is_kind_column(k))
+            .nth(1)
+            .is_some()
+    })
+}
+
 /// Parses JSON Lines text, calling `on` per object (or per line that is not one).
 pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     for (i, line) in text.lines().enumerate() {

@@ -26,12 +26,14 @@ pub mod own;
 pub mod raw;
 pub mod ris;
 pub mod screening;
+pub mod sniff;
 pub mod stream;
 pub mod wos;
 
 use crate::model::{Author, Provenance, Record};
 use crate::text::{clean_block, clean_line, clean_line_owned, non_empty};
 pub use raw::RawFields;
+pub use sniff::detect;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -76,66 +78,6 @@ impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// Tells the format from the first lines of the text. `None` when nothing fits.
-pub fn detect(text: &str) -> Option<Format> {
-    let head = text.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<?xml") || head.starts_with("<xml") || head.starts_with("<records") {
-        return Some(Format::EndnoteXml);
-    }
-    let mut first_data_line: Option<&str> = None;
-    for line in text.lines().take(200) {
-        let t = line.trim_end();
-        if t.trim().is_empty() {
-            continue;
-        }
-        if ris::is_tag_line(t).is_some_and(|(tag, _)| tag == "TY") {
-            return Some(Format::Ris);
-        }
-        if t.starts_with("PMID-") || t.starts_with("PMID -") {
-            return Some(Format::Nbib);
-        }
-        if t.starts_with("FN ") || t.starts_with("VR ") && first_data_line.is_none() {
-            return Some(Format::Wos);
-        }
-        if wos::is_tab_header(t) {
-            return Some(Format::Wos);
-        }
-        if t.starts_with("PT ") && t.len() <= 5 {
-            return Some(Format::Wos);
-        }
-        if t.len() >= 3 && t.starts_with('%') && enw_tag(t) {
-            return Some(Format::Enw);
-        }
-        let trimmed = t.trim_start();
-        if trimmed.starts_with('@') && bibtex::looks_like_entry_start(trimmed) {
-            return Some(Format::Bibtex);
-        }
-        if trimmed.starts_with('%') {
-            continue; // BibTeX comment lines before the first entry
-        }
-        if first_data_line.is_none() {
-            if jsonl::is_object_line(t) {
-                return Some(Format::Jsonl);
-            }
-            first_data_line = Some(t);
-        }
-    }
-    let first = first_data_line?;
-    if first.contains(',') || first.contains('\t') || first.contains(';') {
-        Some(Format::Csv)
-    } else {
-        None
-    }
-}
-
-fn enw_tag(t: &str) -> bool {
-    let b = t.as_bytes();
-    b.len() >= 2
-        && b[0] == b'%'
-        && (b[1].is_ascii_alphanumeric() || b[1] == b'@' || b[1] == b'!' || b[1] == b'#')
-        && (b.len() == 2 || b[2] == b' ')
 }
 
 /// A record that could not be read: skipped, with the 1-based line where it starts.
@@ -393,7 +335,21 @@ impl RecordBuilder {
 pub type Callback<'a> = dyn FnMut(Result<Entry, Diagnostic>) + 'a;
 
 /// Parses `text` in `format`, calling `on` once per entry (or per unreadable record).
+/// An entry with nothing to screen or match on is no record: see [`has_content`].
 pub fn parse(format: Format, text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
+    let on = &mut |r: Result<Entry, Diagnostic>| {
+        on(r.and_then(|e| {
+            if has_content(&e) {
+                Ok(e)
+            } else {
+                Err(Diagnostic {
+                    line: e.line,
+                    reason: "no title, DOI, authors, abstract or PubMed id: not a record, skipped"
+                        .into(),
+                })
+            }
+        }))
+    };
     match format {
         Format::Ris => ris::parse(text, on),
         Format::Bibtex => bibtex::parse(text, on),
@@ -404,6 +360,23 @@ pub fn parse(format: Format, text: &str, on: &mut dyn FnMut(Result<Entry, Diagno
         Format::Enw => endnote::parse_tagged(text, on),
         Format::Jsonl => jsonl::parse(text, on),
     }
+}
+
+/// True when an entry holds something a reviewer can screen or dedup can match: a title, a
+/// DOI, an author, an abstract or a PubMed id. A year, pages or a venue alone are not a
+/// record (a row of a table that is no export, a stray fragment between records).
+pub fn has_content(e: &Entry) -> bool {
+    let text = |v: &Option<String>| v.as_deref().is_some_and(|s| !is_missing(s));
+    text(&e.title)
+        || text(&e.abstract_text)
+        || text(&e.pmid)
+        || e.authors
+            .iter()
+            .any(|a| text(&a.family) || text(&a.given) || text(&a.name))
+        || e.dois
+            .iter()
+            .chain(&e.doi_hints)
+            .any(|v| crate::text::doi_in(v).is_some())
 }
 
 /// Test helper: the entries and the diagnostics of parsing `text` as `format`.
@@ -420,37 +393,6 @@ pub(crate) fn parse_all(format: Format, text: &str) -> (Vec<Entry>, Vec<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_are_told_from_content() {
-        let cases = [
-            ("TY  - JOUR\nTI  - x\nER  - \n", Some(Format::Ris)),
-            ("Provider: JSTOR\n\nTY  - JOUR\nER  -\n", Some(Format::Ris)),
-            ("1.\nTY  - JOUR\n", Some(Format::Ris)),
-            ("\nPMID- 123\nTI  - x\n", Some(Format::Nbib)),
-            ("FN Clarivate\nVR 1.0\nPT J\n", Some(Format::Wos)),
-            ("PT\tAU\tTI\tSO\nJ\ta\tb\tc\n", Some(Format::Wos)),
-            (
-                "% Encoding: UTF-8\n@Article{k,\n title={x}}\n",
-                Some(Format::Bibtex),
-            ),
-            ("@ARTICLE{k,title={x}}", Some(Format::Bibtex)),
-            ("%T Title\n%A Smith, J\n", Some(Format::Enw)),
-            ("%0 Journal Article\n%T Title\n", Some(Format::Enw)),
-            (
-                "<?xml version=\"1.0\"?><xml><records>",
-                Some(Format::EndnoteXml),
-            ),
-            ("id,title,year\n1,a,2000\n", Some(Format::Csv)),
-            ("{\"id\":\"x\",\"title\":\"a, b\"}\n", Some(Format::Jsonl)),
-            ("{not json, but a header}\n", Some(Format::Csv)),
-            ("just words\n", None),
-            ("", None),
-        ];
-        for (text, want) in cases {
-            assert_eq!(detect(text), want, "{text:?}");
-        }
-    }
 
     /// No parser may panic on any input: every fixture's head, cut and mutated with the bytes
     /// that matter to the formats (and bytes that break UTF-8), through every parser.
@@ -528,6 +470,109 @@ mod tests {
                         }
                     });
                 }
+            }
+        }
+    }
+
+    /// A record with nothing to screen or match on (no title, DOI, authors, abstract or
+    /// PubMed id) is a diagnostic in every format, never a record; any one of them is enough.
+    #[test]
+    fn records_without_content_are_diagnostics() {
+        let cases = [
+            (
+                Format::Csv,
+                "title,abstract,authors,doi,year,pages\n,,,,2001,1-9\nKept,,,,,\n",
+            ),
+            (
+                Format::Ris,
+                "TY  - JOUR\nPY  - 2001\nSP  - 3\nER  -\nTY  - JOUR\nTI  - Kept\nER  -\n",
+            ),
+            (
+                Format::Bibtex,
+                "@article{k1, year={2001}, pages={1--9}}\n@article{k2, title={Kept}}\n",
+            ),
+            (
+                Format::Enw,
+                "%0 Journal Article\n%D 2001\n\n%0 Journal Article\n%T Kept\n",
+            ),
+            (
+                Format::Jsonl,
+                "{\"year\":2001,\"journal\":\"J\"}\n{\"title\":\"Kept\"}\n",
+            ),
+            (
+                Format::Wos,
+                "FN x\nVR 1.0\nPT J\nPY 2001\nER\nPT J\nTI Kept\nER\nEF\n",
+            ),
+            (
+                Format::EndnoteXml,
+                "<xml><records><record><dates><year>2001</year></dates></record><record><titles><title>Kept</title></titles></record></records></xml>",
+            ),
+        ];
+        for (format, text) in cases {
+            let (ok, bad) = parse_all(format, text);
+            let titles: Vec<_> = ok.iter().map(|e| e.title.as_deref()).collect();
+            assert_eq!(titles, [Some("Kept")], "{format}");
+            assert_eq!(bad.len(), 1, "{format}: {bad:?}");
+            assert!(bad[0].reason.contains("no title"), "{format}: {bad:?}");
+        }
+        for text in [
+            "abstract,year\n25° C,2001\n",
+            "doi,year\nhttps://doi.org/10.1000/x,2001\n",
+            "authors,year\n\"Dahl, Per\",2001\n",
+            "pmid,year\n123,2001\n",
+        ] {
+            let (ok, bad) = parse_all(Format::Csv, text);
+            assert_eq!((ok.len(), bad.len()), (1, 0), "{text}");
+        }
+    }
+
+    /// A file with no text at all says it is empty, whatever its encoding.
+    #[test]
+    fn empty_files_say_they_are_empty() {
+        for bytes in [
+            &b""[..],
+            b"  \n\n\t",
+            b"\xEF\xBB\xBF",
+            b"\xEF\xBB\xBF\r\n",
+            b"\xFF\xFE",
+            b"\xFF\xFE\n\0",
+            b"\0\0\0\0",
+        ] {
+            let mut b = RecordBuilder::new("db", "run", "00", jiff::Timestamp::UNIX_EPOCH);
+            let err = read_file("f.ris", bytes.to_vec(), &mut b, &mut |_| {})
+                .expect_err("an empty file is refused");
+            assert!(
+                err.to_string().starts_with("f.ris: the file is empty"),
+                "{bytes:?}: {err}"
+            );
+        }
+    }
+
+    /// Random bytes never make a record, whatever they happen to look like.
+    mod property {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn random_bytes_are_never_records(bytes in prop::collection::vec(any::<u8>(), 0..16_384)) {
+                let mut b = RecordBuilder::new("db", "run", "00", jiff::Timestamp::UNIX_EPOCH);
+                let mut records = 0;
+                let _ = read_file("f", bytes, &mut b, &mut |_| records += 1);
+                prop_assert_eq!(records, 0);
+            }
+
+            /// The same behind the magic numbers of files users mistake for exports.
+            #[test]
+            fn random_bytes_behind_a_file_signature_are_never_records(
+                magic in prop::sample::select(vec![&b"\x89PNG\r\n\x1a\n"[..], b"%PDF-1.4\n", b"PK\x03\x04", b"<!DOCTYPE html>\n", b"{\"error\":", b"\xEF\xBB\xBF"]),
+                bytes in prop::collection::vec(any::<u8>(), 0..8_192),
+            ) {
+                let mut b = RecordBuilder::new("db", "run", "00", jiff::Timestamp::UNIX_EPOCH);
+                let mut records = 0;
+                let _ = read_file("f", [magic, &bytes].concat(), &mut b, &mut |_| records += 1);
+                prop_assert_eq!(records, 0);
             }
         }
     }
@@ -620,6 +665,14 @@ pub enum ImportError {
         /// The file as named on the command line.
         file: String,
     },
+    /// The file holds no text: no bytes, or only blank space.
+    #[error("{file}: the file is empty ({}): nothing to import", if *bytes == 0 { "0 bytes".to_string() } else { format!("{bytes} bytes of blank space only") })]
+    Empty {
+        /// The file as named on the command line.
+        file: String,
+        /// Its size.
+        bytes: u64,
+    },
     /// The file could not be read.
     #[error("{file}: {message}")]
     Read {
@@ -650,6 +703,21 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Why a file whose text (of `size` bytes) fits no format is refused: it is empty, or no
+/// known format.
+fn unknown(file: &str, text: &str, size: u64) -> ImportError {
+    if sniff::is_blank(text) {
+        ImportError::Empty {
+            file: file.to_string(),
+            bytes: size,
+        }
+    } else {
+        ImportError::UnknownFormat {
+            file: file.to_string(),
+        }
+    }
+}
+
 /// Reads one export file's bytes: decodes, detects the format, parses, and calls `on_record`
 /// per record built (in file order). `file` names the file in errors.
 pub fn read_file(
@@ -658,10 +726,9 @@ pub fn read_file(
     builder: &mut RecordBuilder,
     on_record: &mut dyn FnMut(Record),
 ) -> Result<FileReport, ImportError> {
+    let size = bytes.len() as u64;
     let decoded = decode::decode_owned(bytes);
-    let format = detect(&decoded.text).ok_or_else(|| ImportError::UnknownFormat {
-        file: file.to_string(),
-    })?;
+    let format = detect(&decoded.text).ok_or_else(|| unknown(file, &decoded.text, size))?;
     let mut report = FileReport {
         format,
         encoding: decoded.encoding_label(),

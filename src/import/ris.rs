@@ -8,6 +8,11 @@
 //! inside records, a missing `ER` (the next `TY` closes the record, and so does the end of
 //! the file), and text between records (banners, `1.` numbering, `Link to …` lines), which
 //! is not a record.
+//!
+//! What follows an `ER` up to the next `TY` belongs to no new record: Ovid writes an `NL`
+//! line (the NLM journal abbreviation) there, which stays with the record before it, in its
+//! raw payload only (it is not read as a field, so it overrides nothing). Only tag lines
+//! that another `ER` closes are a record of their own (one that lost its `TY` line).
 
 use super::names::parse_name;
 use super::{Diagnostic, Entry, is_missing, year_in};
@@ -18,27 +23,34 @@ use std::borrow::Cow;
 type Fields<'a> = Vec<(&'a str, Cow<'a, str>)>;
 
 /// `Some((tag, value))` when `line` is a RIS tag line: two characters (`A-Z` then `A-Z0-9`),
-/// one to three spaces, a dash, then a space or the end of the line.
+/// one to three spaces, a dash, then a space or the end of the line; or a tag of three or
+/// four such characters and exactly two spaces (APA PsycInfo's `PMID  - `).
 pub fn is_tag_line(line: &str) -> Option<(&str, &str)> {
     let b = line.as_bytes();
-    if b.len() < 3
-        || !b[0].is_ascii_uppercase()
-        || !(b[1].is_ascii_uppercase() || b[1].is_ascii_digit())
-    {
+    let tag_char = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit();
+    if b.len() < 3 || !b[0].is_ascii_uppercase() || !tag_char(&b[1]) {
         return None;
     }
-    let mut i = 2;
-    while i < b.len() && b[i] == b' ' && i < 6 {
-        i += 1;
-    }
-    if i == 2 || b.get(i) != Some(&b'-') {
+    let (tag_len, dash) = if b[2] == b' ' {
+        let mut i = 2;
+        while i < b.len() && b[i] == b' ' && i < 6 {
+            i += 1;
+        }
+        (2, i)
+    } else {
+        let n = (3..=4).find(|&n| {
+            b.len() >= n + 3 && b[2..n].iter().all(tag_char) && &b[n..n + 3] == b"  -"
+        })?;
+        (n, n + 2)
+    };
+    if b.get(dash) != Some(&b'-') {
         return None;
     }
-    let rest = &line[i + 1..];
+    let rest = &line[dash + 1..];
     if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
-    Some((&line[..2], rest.trim()))
+    Some((&line[..tag_len], rest.trim()))
 }
 
 /// The lines of `text` as [`str::lines`] gives them (the last one without its `\n`), found
@@ -54,11 +66,26 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Where a record stands after its `ER` line, until the next `TY` (or the end) hands it on.
+struct Closed {
+    /// Index in the fields where the lines after `ER` begin (Ovid's `NL`): they stay with
+    /// the record, in its raw payload only.
+    trailer: usize,
+    /// Line (1-based) of the first tag line after `ER`.
+    trailer_line: usize,
+    /// Where tag lines after a blank line begin, and their line: a record that lost its
+    /// `TY` line when an `ER` closes them, else more of the trailer.
+    next: Option<(usize, usize)>,
+    /// A blank line came since the last tag line.
+    gap: bool,
+}
+
 /// Parses RIS text, calling `on` per record.
 pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
     let mut fields: Fields = Vec::new();
     let mut start = 0usize;
     let mut open = false;
+    let mut closed: Option<Closed> = None;
     for (i, line) in lines(text).enumerate() {
         let line = line.trim_end();
         // A bare `ER` (no dash) also ends a record.
@@ -70,28 +97,60 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
         match tag {
             Some(("TY", value)) => {
                 if open {
-                    finish(start, &mut fields, false, on);
+                    finish(start, &mut fields, closed.take().map(|c| c.trailer), on);
                 }
                 open = true;
                 start = i + 1;
                 fields.push(("TY", Cow::Borrowed(value)));
             }
-            Some(("ER", _)) => {
-                if open {
-                    finish(start, &mut fields, true, on);
-                    open = false;
+            Some(("ER", _)) => match closed.take() {
+                None if open => {
+                    closed = Some(Closed {
+                        trailer: fields.len(),
+                        trailer_line: 0,
+                        next: None,
+                        gap: false,
+                    })
                 }
-            }
+                None => {}
+                Some(c) => {
+                    // Tag lines after an ER that another ER closes: a record without its TY.
+                    let (at, line) = c.next.unwrap_or((c.trailer, c.trailer_line));
+                    if fields.len() > at {
+                        let mut orphan = fields.split_off(at);
+                        finish(start, &mut fields, Some(c.trailer), on);
+                        let end = orphan.len();
+                        finish(line, &mut orphan, Some(end), on);
+                        open = false;
+                    } else {
+                        closed = Some(c); // a stray ER
+                    }
+                }
+            },
             Some((tag, value)) => {
                 if !open {
                     // A record whose TY line is missing: its first tag opens it.
                     open = true;
                     start = i + 1;
+                } else if let Some(c) = &mut closed {
+                    if fields.len() == c.trailer {
+                        c.trailer_line = i + 1;
+                    } else if c.gap && c.next.is_none() {
+                        c.next = Some((fields.len(), i + 1));
+                    }
+                    c.gap = false;
                 }
                 fields.push((tag, Cow::Borrowed(value)));
             }
             None => {
                 let t = line.trim();
+                if let Some(c) = &mut closed {
+                    // Text between records (Ovid's `Link to …`, `2.`) is no part of either.
+                    if t.is_empty() || c.gap || fields.len() == c.trailer {
+                        c.gap |= t.is_empty();
+                        continue;
+                    }
+                }
                 if !open || t.is_empty() {
                     continue;
                 }
@@ -110,29 +169,40 @@ pub fn parse(text: &str, on: &mut dyn FnMut(Result<Entry, Diagnostic>)) {
         }
     }
     if open {
-        finish(start, &mut fields, false, on);
+        finish(start, &mut fields, closed.map(|c| c.trailer), on);
     }
 }
 
-/// Hands on the record whose fields were gathered; `closed` when an `ER` line ended it.
+/// Hands on the record whose fields were gathered. `trailer`: where the fields after its
+/// `ER` line begin, when an `ER` line ended it (those go to the raw payload only).
 fn finish(
     line: usize,
     fields: &mut Fields,
-    closed: bool,
+    trailer: Option<usize>,
     on: &mut dyn FnMut(Result<Entry, Diagnostic>),
 ) {
     let taken = std::mem::take(fields);
-    if taken.iter().all(|(tag, v)| *tag == "TY" || v.is_empty()) {
+    let own = trailer.unwrap_or(taken.len());
+    if taken[..own]
+        .iter()
+        .all(|(tag, v)| *tag == "TY" || v.is_empty())
+    {
         on(Err(Diagnostic {
             line,
             reason: "RIS record without any field: skipped".into(),
         }));
         return;
     }
-    let mut e = entry(line, &taken);
-    if !closed {
+    let mut e = entry(line, &taken[..own]);
+    for (tag, value) in &taken[own..] {
+        e.raw.push(tag, value);
+    }
+    if trailer.is_none() {
         e.repairs
             .push("RIS records without an ER line (ended by the next TY or the end)");
+    } else if own < taken.len() {
+        e.repairs
+            .push("RIS tag lines after ER (Ovid's NL) kept with the record before them");
     }
     on(Ok(e));
 }
@@ -216,6 +286,7 @@ fn entry(line: usize, fields: &[(&str, Cow<str>)]) -> Entry {
             "A2" | "ED" if !value.trim().is_empty() => editors.push(parse_name(value)),
             "KW" if !is_missing(value) => e.keywords.push(value.to_string()),
             "SN" => e.issn.push(value.to_string()),
+            "PMID" if e.pmid.is_none() && !is_missing(value) => e.pmid = Some(value.to_string()),
             "DO" | "DI" => e.dois.push(value.to_string()),
             "L3" => l3_hints.push(value.to_string()),
             "M3" => {
@@ -337,6 +408,99 @@ mod tests {
             parse_all("TY  - JOUR\nTI  - a\nTY  - JOUR\nTI  - b\nER  -\nTY  - JOUR\nTI  - c\n");
         let missing: Vec<bool> = e.iter().map(|e| !e.repairs.is_empty()).collect();
         assert_eq!(missing, [true, false, true]);
+    }
+
+    /// Ovid (here PsycINFO) writes an `NL` line (the NLM journal abbreviation) after `ER`,
+    /// then a "Link to the Ovid Full Text" line and a number line before the next `TY`: none
+    /// of it is a record. The `NL` stays, in the raw payload, with the record it follows.
+    #[test]
+    fn lines_after_er_are_no_record() {
+        let text = include_str!("../../tests/fixtures/import/ovid_psycinfo.ris");
+        for text in [text.to_string(), text.replace('\n', "\r\n")] {
+            let (e, d) = parse_all(&crate::import::decode::decode(text.as_bytes()).text);
+            assert!(d.is_empty(), "{d:?}");
+            let titles: Vec<_> = e.iter().map(|e| e.title.as_deref().unwrap_or("")).collect();
+            assert_eq!(
+                titles,
+                [
+                    "Allocation of home care services in municipalities: A register study.",
+                    "Needs assessment tools in long-term care: A review.",
+                    "Decision making about nursing home placement.",
+                    "THE ECONOMICS OF COMMUNITY CARE."
+                ]
+            );
+            let nl: Vec<_> = e.iter().map(|e| e.raw.get("NL")).collect();
+            assert_eq!(
+                nl,
+                [
+                    Some("Scand J Public Health"),
+                    None,
+                    Some("BMC Health Serv Res"),
+                    Some("Soc Sci Med")
+                ]
+            );
+            assert_eq!(e[1].venue, None, "a trailing NL is no venue");
+            assert_eq!(e[2].authors.len(), 3);
+            assert!(
+                e.iter()
+                    .all(|e| e.repairs.iter().all(|r| !r.contains("without an ER")))
+            );
+        }
+    }
+
+    /// What follows an `ER` is a record only when another `ER` closes it (a record that lost
+    /// its `TY` line); before the next `TY` or the end it stays with the record before it.
+    #[test]
+    fn tagged_lines_after_er_are_a_record_only_when_an_er_closes_them() {
+        // (text, titles, the NL kept with each record)
+        type Case<'a> = (&'a str, &'a [&'a str], &'a [Option<&'a str>]);
+        let cases: &[Case] = &[
+            (
+                "TY  - JOUR\nTI  - a\nER  -\nNL  - x\nTY  - JOUR\nTI  - b\nER  -\nNL  - y\n",
+                &["a", "b"],
+                &[Some("x"), Some("y")],
+            ),
+            (
+                "TY  - JOUR\nTI  - a\nER  -\nNL  - x\n\nTI  - b\nAU  - Dahl, P\nER  -\n",
+                &["a", "b"],
+                &[Some("x"), None],
+            ),
+            (
+                "TY  - JOUR\nTI  - a\nER  -\n\nTI  - b\nER  -\n\nTI  - c\nER  -\n",
+                &["a", "b", "c"],
+                &[None, None, None],
+            ),
+            (
+                "TY  - JOUR\nTI  - a\nER  -\nTI  - b\n  continued\nER  -\n",
+                &["a", "b continued"],
+                &[None, None],
+            ),
+            (
+                "TY  - JOUR\nTI  - a\nER  -\nNL  - x\n  more\n\nLink to the Ovid Full Text: y\n",
+                &["a"],
+                &[Some("x more")],
+            ),
+            ("TY  - JOUR\nTI  - a\nER  -\nER  -\nER\n", &["a"], &[None]),
+        ];
+        for &(text, titles, nl) in cases {
+            let (e, d) = parse_all(text);
+            assert!(d.is_empty(), "{text:?}: {d:?}");
+            let got: Vec<_> = e.iter().map(|e| e.title.as_deref().unwrap_or("")).collect();
+            assert_eq!(got, titles, "{text:?}");
+            let got: Vec<_> = e.iter().map(|e| e.raw.get("NL")).collect();
+            assert_eq!(got, nl, "{text:?}");
+        }
+    }
+
+    /// APA PsycInfo writes its PubMed id as `PMID  - `: a tag, not text joined to `TY`.
+    #[test]
+    fn four_letter_tags_of_psycinfo() {
+        let (e, _) =
+            parse_all("TY  - JOUR\nPMID  - 33355555\nID  - 2020-55555-005\nT1  - T\nER  -\n");
+        assert_eq!(e[0].raw.get("TY"), Some("JOUR"), "not joined to TY");
+        assert_eq!(e[0].pmid.as_deref(), Some("33355555"));
+        assert_eq!(is_tag_line("PMID  - 1"), Some(("PMID", "1")));
+        assert_eq!(is_tag_line("AIMS - To assess"), None);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! duplicate-file check and the stable source ids need it before any record is built) and
 //! for whether its bytes are valid UTF-8 (the Windows-1252 fallback is decided for the whole
 //! file). [`read_path`] then reads it again in blocks and hands the parser one piece at a
-//! time, each piece ending just after a record's end, where a parser starts afresh: for RIS
-//! the line after an `ER` line. The pieces decode, parse and number their lines exactly as
+//! time, each piece ending just before a record's start, where a parser starts afresh: for
+//! RIS a `TY` line (not after an `ER`: Ovid writes lines after it that belong to the record
+//! before). The pieces decode, parse and number their lines exactly as
 //! the whole file would ([`super::decode::ChunkDecoder`]). Formats whose records cannot be
 //! cut that cheaply (BibTeX, CSV, XML, …) and UTF-16 files are read whole, as
 //! [`super::read_file`] does.
@@ -103,32 +104,33 @@ fn streams(format: Format) -> bool {
     format == Format::Ris
 }
 
-/// Where a piece of `bytes` may end: just after the last line that closes a record (for
-/// RIS, an `ER` line), looking only at lines that end at `from` or later. `None` when there
-/// is none.
+/// Where a piece of `bytes` may end: at the start of the last line that opens a record (for
+/// RIS, a `TY` line, before which the parser hands on the record before it, with any lines
+/// Ovid writes after its `ER`), looking only at lines that end at `from` or later and start
+/// after the piece's first byte. `None` when there is none.
 fn cut(bytes: &[u8], from: usize) -> Option<usize> {
     for nl in memchr::memrchr_iter(b'\n', &bytes[from..]).map(|p| p + from) {
         let start = memchr::memrchr(b'\n', &bytes[..nl]).map_or(0, |p| p + 1);
         let line = &bytes[start..nl];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if memchr::memchr(b'\r', line).is_none() && is_er_line(line) {
-            return Some(nl + 1);
+        if start > 0 && memchr::memchr(b'\r', line).is_none() && is_ty_line(line) {
+            return Some(start);
         }
     }
     None
 }
 
-/// A RIS line that ends a record (`ER  -`, `ER  - `, a bare `ER`), as [`super::ris`] reads it.
-fn is_er_line(line: &[u8]) -> bool {
-    line.starts_with(b"ER")
+/// A RIS line that opens a record (`TY  - JOUR`), as [`super::ris`] reads it.
+fn is_ty_line(line: &[u8]) -> bool {
+    line.starts_with(b"TY")
         && std::str::from_utf8(line).is_ok_and(|l| {
-            let l = l.trim_end();
-            l == "ER" || super::ris::is_tag_line(l).is_some_and(|(tag, _)| tag == "ER")
+            super::ris::is_tag_line(l.trim_end()).is_some_and(|(tag, _)| tag == "TY")
         })
 }
 
 /// Reads one export file from disk, calling `on_record` per record built (in file order);
-/// `file` names it in errors. Streams the formats it can cut into records (RIS), else reads it whole.
+/// `file` names it in errors. Streams the formats it can cut into records (RIS), else reads it whole. A file
+/// that fits no format is refused from its first lines, without reading the rest.
 pub fn read_path(
     file: &str,
     path: &Path,
@@ -162,15 +164,24 @@ fn read_in_blocks(
     while !at_end && memchr::memchr_iter(b'\n', &pending).nth(200).is_none() {
         at_end = fill(&mut f, &mut pending, block).map_err(io)?;
     }
-    let streamed = ChunkDecoder::new(&pending, survey.valid_utf8).and_then(|decoder| {
+    let mut streamed = None;
+    if let Some(decoder) = ChunkDecoder::new(&pending, survey.valid_utf8) {
         let head_end = if at_end {
             pending.len()
         } else {
             memchr::memrchr(b'\n', &pending).map_or(0, |p| p + 1)
         };
-        let format = detect(&decoder.clone().decode(&pending[..head_end]))?;
-        streams(format).then_some((decoder, format))
-    });
+        let head = decoder.clone().decode(&pending[..head_end]);
+        match detect(&head) {
+            Some(format) => streamed = streams(format).then_some((decoder, format)),
+            // The format is told from the head alone, so the rest need not be read to refuse
+            // the file (a large image or archive), unless all of the head is blank.
+            None if at_end || !super::sniff::is_blank(&head) => {
+                return Err(super::unknown(file, &head, pending.len() as u64));
+            }
+            None => {}
+        }
+    }
     let Some((mut decoder, format)) = streamed else {
         f.read_to_end(&mut pending).map_err(io)?;
         return read_file(file, pending, builder, on_record);
@@ -293,9 +304,33 @@ mod tests {
         inputs.push([b"\xEF\xBB\xBF".as_slice(), &latin].concat());
         inputs.push(b"not an export\n".to_vec());
         inputs.push(Vec::new());
+        assert_pieces_read_like_the_whole_file(&inputs);
+    }
+
+    /// What Ovid writes after an `ER` (an `NL` line, a `Link to …` line, a number line) stays
+    /// with its record however the file is cut into pieces, and so do records that lost
+    /// their `TY` line: a piece ends before a `TY` line, not after an `ER`.
+    #[test]
+    fn lines_after_er_read_in_pieces_like_the_whole_file() {
+        let ovid = include_bytes!("../../tests/fixtures/import/ovid_psycinfo.ris");
+        let orphans = "TY  - JOUR\nTI  - a\nER  -\nNL  - x\n\nTI  - b\nER  -\nTY  - JOUR\nTI  - c\nER  -  \nNL  - y\n  more\n\nLink to the Ovid Full Text: z\n\n2. \nTY  - JOUR\nTI  - d\nER  -\n";
+        // Longer than the head (`detect` reads 200 lines before any piece is cut).
+        let ovid = String::from_utf8_lossy(ovid).repeat(5);
+        let orphans = orphans.repeat(30);
+        let inputs = [
+            ovid.as_bytes().to_vec(),
+            ovid.replace('\n', "\r\n").into_bytes(),
+            orphans.as_bytes().to_vec(),
+            orphans.replace('\n', "\r").into_bytes(),
+            [b"\xEF\xBB\xBF".as_slice(), orphans.as_bytes()].concat(),
+        ];
+        assert_pieces_read_like_the_whole_file(&inputs);
+    }
+
+    fn assert_pieces_read_like_the_whole_file(inputs: &[Vec<u8>]) {
         let tmp = tempfile::tempdir().expect("tempdir");
         let path = tmp.path().join("f.ris");
-        for input in &inputs {
+        for input in inputs {
             std::fs::write(&path, input).expect("write");
             let want = whole(input);
             for block in [1, 3, 64, 4096, BLOCK] {

@@ -22,6 +22,8 @@ pub struct Overview {
     pub searches_run: u64,
     /// Import log lines (files imported).
     pub imports_run: u64,
+    /// Imports that started and did not finish (to import again).
+    pub unfinished_imports: Vec<runlog::ImportStart>,
     /// The latest log line of each search whose latest run failed (to resume).
     pub failed: Vec<SearchLog>,
     /// When the last search finished.
@@ -51,16 +53,21 @@ pub fn overview(corpus: &Path, merges: &Merges) -> Result<Overview, StoreError> 
     o.diagnostics.extend(diags);
     // The latest line per search decides whether it still needs resuming.
     let mut latest: BTreeMap<String, SearchLog> = BTreeMap::new();
-    for entry in entries {
+    for entry in &entries {
         match entry {
             RunLogEntry::Search(s) => {
                 o.searches_run += 1;
                 o.last_search = o.last_search.max(Some(s.finished));
-                latest.insert(format!("{}\u{0}{}", s.source, s.spec), s);
+                latest.insert(format!("{}\u{0}{}", s.source, s.spec), s.clone());
             }
             RunLogEntry::Import(_) => o.imports_run += 1,
+            RunLogEntry::ImportStarted(_) => {}
         }
     }
+    o.unfinished_imports = runlog::unfinished_imports(&entries)
+        .into_iter()
+        .cloned()
+        .collect();
     o.failed = latest
         .into_values()
         .filter(|s| s.status == SearchStatus::Failed)

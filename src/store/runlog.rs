@@ -1,5 +1,5 @@
 //! The run log, `corpus/runlog.jsonl`: one line per search executed and per file
-//! imported. It is what a PRISMA-S report cites: which source, which query, the exact request
+//! imported (and one when a file's import starts, so an import cut short shows). It is what a PRISMA-S report cites: which source, which query, the exact request
 //! parameters, when, how many results the source reported and how many were retrieved, and
 //! with which version of the tool.
 
@@ -23,6 +23,47 @@ pub enum RunLogEntry {
     Search(SearchLog),
     /// An export file imported as a named database.
     Import(ImportLog),
+    /// An import begun: written before the file's first record is stored.
+    ImportStarted(ImportStart),
+}
+
+/// An import begun (`litscope import`), written before the file's first record is stored.
+/// Until an [`ImportLog`] of the same database and file bytes follows it, the import did
+/// not finish (killed, or stopped by an error): see [`unfinished_imports`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStart {
+    /// The import run.
+    pub run: String,
+    /// The database the records count as.
+    pub database: String,
+    /// The file as named on the command line.
+    pub file: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// When the first records were about to be stored.
+    pub started: jiff::Timestamp,
+    /// `litscope VERSION`.
+    pub tool: String,
+}
+
+/// The imports that started and never finished, in the order they started: an
+/// [`ImportStart`] with no [`ImportLog`] of the same database and file bytes after it.
+/// Importing the file again finishes it (its stored records are not stored twice).
+pub fn unfinished_imports(entries: &[RunLogEntry]) -> Vec<&ImportStart> {
+    let mut open: Vec<&ImportStart> = Vec::new();
+    for entry in entries {
+        match entry {
+            RunLogEntry::ImportStarted(s) => {
+                open.retain(|o| (&o.database, &o.sha256) != (&s.database, &s.sha256));
+                open.push(s);
+            }
+            RunLogEntry::Import(i) => {
+                open.retain(|o| (&o.database, &o.sha256) != (&i.database, &i.sha256))
+            }
+            RunLogEntry::Search(_) => {}
+        }
+    }
+    open
 }
 
 /// One export file imported (`litscope import`).
@@ -143,4 +184,59 @@ pub fn read(corpus: &Path) -> Result<(Vec<RunLogEntry>, Vec<Diagnostic>), StoreE
         Ok(())
     })?;
     Ok((entries, diagnostics))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(database: &str, sha: &str) -> RunLogEntry {
+        RunLogEntry::ImportStarted(ImportStart {
+            run: "r".into(),
+            database: database.into(),
+            file: format!("{database}.ris"),
+            sha256: sha.into(),
+            started: jiff::Timestamp::UNIX_EPOCH,
+            tool: "t".into(),
+        })
+    }
+
+    fn done(database: &str, sha: &str) -> RunLogEntry {
+        RunLogEntry::Import(ImportLog {
+            run: "r".into(),
+            database: database.into(),
+            file: format!("{database}.ris"),
+            sha256: sha.into(),
+            format: "ris".into(),
+            encoding: "utf-8".into(),
+            repairs: Vec::new(),
+            read: 1,
+            imported: 1,
+            skipped: 0,
+            date: jiff::Timestamp::UNIX_EPOCH,
+            tool: "t".into(),
+        })
+    }
+
+    #[test]
+    fn an_import_is_unfinished_until_its_log_line_follows() {
+        let log = [
+            start("a", "1"),
+            done("a", "1"),
+            start("b", "2"),
+            start("c", "3"),
+            start("b", "2"),
+            start("c", "4"),
+            done("c", "3"),
+        ];
+        let open: Vec<_> = unfinished_imports(&log)
+            .iter()
+            .map(|s| (s.database.as_str(), s.sha256.as_str()))
+            .collect();
+        assert_eq!(open, [("b", "2"), ("c", "4")]);
+        let text = serde_json::to_string(&log[0]).unwrap();
+        assert!(text.starts_with(r#"{"kind":"import-started""#), "{text}");
+        let back: RunLogEntry = serde_json::from_str(&text).unwrap();
+        assert!(matches!(back, RunLogEntry::ImportStarted(s) if s.database == "a"));
+    }
 }

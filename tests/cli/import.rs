@@ -799,8 +799,12 @@ fn the_same_file_twice_is_not_doubled_and_is_logged_once() {
         stderr(&out)
     );
     assert_eq!(ws.records("scopus").len(), 92);
+    // One line when the import started, one when it finished.
     let log = ws.runlog();
-    assert_eq!(log.len(), 1);
+    let kinds: Vec<&str> = log.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["import-started", "import"]);
+    assert_eq!(log[0]["file"], p);
+    let log = &log[1..];
     let line = &log[0];
     assert_eq!(line["kind"], "import");
     assert_eq!(line["database"], "scopus");
@@ -1316,4 +1320,210 @@ fn a_pipe_is_imported_like_a_file() {
         (Some(2), Some("ris"))
     );
     assert_eq!(json["files"][0]["sha256"].as_str().map(str::len), Some(64));
+}
+
+/// The fixtures of this file: `tests/fixtures/import/` (see its PROVENANCE.md).
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+/// The files of `corpus/records/`.
+fn record_files(ws: &TestWorkspace) -> Vec<String> {
+    match std::fs::read_dir(ws.root.join("corpus/records")) {
+        Ok(dir) => dir
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Issue 12: random bytes were imported as hundreds of empty records (read as a
+/// Windows-1252 CSV with a header of noise). Whatever is no export is refused with one line
+/// naming the file, exit 1, and nothing is stored.
+#[test]
+fn issue_12_what_is_no_export_is_refused_and_nothing_stored() {
+    let ws = TestWorkspace::new();
+    let mut noise = vec![0u8; 200_000];
+    fastrand::Rng::with_seed(7).fill(&mut noise);
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("random.bin", noise.clone()),
+        ("image.png", [&b"\x89PNG\r\n\x1a\n"[..], &noise[..5000]].concat()),
+        ("archive.zip", [&b"PK\x03\x04"[..], &noise[..5000]].concat()),
+        (
+            "paper.pdf",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Title (Care, allocation) >>\nendobj\n".to_vec(),
+        ),
+        (
+            "error.html",
+            b"<html><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\n<body>503, try again later</body></html>\n".to_vec(),
+        ),
+        (
+            "error.json",
+            b"{\"status\":\"error\",\"message\":\"Too many requests, slow down\"}\n".to_vec(),
+        ),
+        (
+            "notes.txt",
+            b"Notes from the meeting, 3 March\nWe screen titles first, then abstracts.\n".to_vec(),
+        ),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(ws.root.join(name), bytes).unwrap();
+        let out = ws.run(&["import", name, "--name", "db"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}: not a recognised export format")),
+            "{name}: {err}"
+        );
+    }
+    assert_eq!(record_files(&ws), Vec::<String>::new());
+    assert!(ws.runlog().is_empty());
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["sources"], serde_json::json!({}));
+}
+
+/// Issue 12: an Ovid RIS export (PsycINFO) doubled its records: the `NL` line Ovid writes
+/// after `ER` became a record of its own.
+#[test]
+fn issue_12_an_ovid_export_gives_one_record_per_reference() {
+    let ws = TestWorkspace::new();
+    let path = fixture("ovid_psycinfo.ris");
+    let (json, out) = ws.json(&["import", path.to_str().unwrap(), "--name", "psycinfo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (&json["imported"], &json["skipped"]),
+        (&4.into(), &0.into())
+    );
+    let records = ws.records("psycinfo");
+    assert_eq!(records.len(), 4);
+    assert_eq!(records[0]["raw"]["NL"], "Scand J Public Health");
+    assert_eq!(records[0]["doi"], "10.5555/ovid.0001");
+}
+
+/// Issue 12: a MEDLINE line written `TI  -Title` lost its value.
+#[test]
+fn issue_12_a_medline_tag_without_its_space_keeps_its_value() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "pubmed.nbib",
+        "PMID- 1\nTI  -Tildeling av helsetjenester\nFAU -Dahl, Per\nDP  -2021\n",
+    );
+    ws.ok(&["import", "pubmed.nbib", "--name", "pubmed"]);
+    let r = &ws.records("pubmed")[0];
+    assert_eq!(r["title"], "Tildeling av helsetjenester");
+    assert_eq!(r["authors"][0]["family"], "Dahl");
+    assert_eq!(r["year"], 2021);
+}
+
+/// Issue 13: an empty file says it is empty (and leaves nothing behind).
+#[test]
+fn issue_13_an_empty_file_says_it_is_empty() {
+    let ws = TestWorkspace::new();
+    for (name, bytes) in [
+        ("zero.ris", &b""[..]),
+        ("blank.csv", b"\n  \n\t\n"),
+        ("bom.txt", b"\xEF\xBB\xBF\r\n"),
+    ] {
+        std::fs::write(ws.root.join(name), bytes).unwrap();
+        let out = ws.run(&["import", name]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{name}: the file is empty")),
+            "{name}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(record_files(&ws), Vec::<String>::new());
+    assert!(ws.runlog().is_empty());
+}
+
+/// Issue 13: a CSV with its header row and no records left a zero-record source behind.
+/// It is an export of an empty list (exit 0), said so, and nothing is stored.
+#[test]
+fn issue_13_a_header_only_csv_leaves_no_source_behind() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "irrelevant.csv",
+        "Title,Authors,Abstract,Published Year,DOI\r\n",
+    );
+    ws.write("included.csv", "Title,Authors\nKept,\"Dahl, Per\"\n");
+    let (json, out) = ws.json(&["import", "irrelevant.csv", "included.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("irrelevant.csv: no records in it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json["imported"], 1);
+    assert_eq!(json["files"][0]["read"], 0);
+    assert_eq!(record_files(&ws), ["included.jsonl"]);
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["sources"], serde_json::json!({"included": 1}));
+    let log = ws.runlog();
+    assert!(
+        log.iter().all(|l| l["file"] == "included.csv"),
+        "only the file with records is logged: {log:?}"
+    );
+}
+
+/// Issue 13: after `kill -9` during an import, `status` counted the records stored with no
+/// sign that the file stopped partway. The run log marks the import started before any
+/// record is written; `status` names the file to import again until a rerun completes it,
+/// and the rerun stores each record once.
+#[test]
+fn issue_13_an_import_killed_partway_is_marked_incomplete_until_rerun() {
+    let ws = TestWorkspace::new();
+    let mut ris = String::new();
+    for i in 0..40_000 {
+        ris.push_str(&format!(
+            "TY  - JOUR\nTI  - Record {i} on home care allocation in Norwegian municipalities\nAU  - Nordmann, Kari\nPY  - 2020\nJO  - Journal of Care\nDO  - 10.5555/kill.{i}\nAB  - An abstract long enough to make the record the size of a real one, in words.\nER  - \n"
+        ));
+    }
+    ws.write("big.ris", &ris);
+    let file = ws.root.join("corpus/records/big.jsonl");
+    let mut child = ws
+        .command(&["import", "big.ris"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while crate::common::read_jsonl_lenient(&file) < 1000 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    assert!(
+        !child.wait().unwrap().success(),
+        "the import finished before it could be killed"
+    );
+    let (status, out) = ws.json(&["status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = status["sources"]["big"].as_u64().unwrap();
+    assert!((1000..40_000).contains(&stored), "{stored}");
+    let incomplete = &status["imports"]["incomplete"];
+    assert_eq!(incomplete.as_array().map(Vec::len), Some(1), "{status}");
+    assert_eq!(incomplete[0]["file"], "big.ris");
+    assert_eq!(incomplete[0]["database"], "big");
+    let text = crate::common::stdout(&ws.ok(&["status"]));
+    assert!(
+        text.contains(
+            "imports     0 files imported\n            incomplete: big.ris into big stopped partway"
+        ) && text.contains("import it again: litscope import big.ris --name big"),
+        "{text}"
+    );
+
+    let (json, out) = ws.json(&["import", "big.ris"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json["files"][0]["read"], 40_000);
+    assert_eq!(json["imported"].as_u64().unwrap() + stored, 40_000);
+    assert_eq!(ws.records("big").len(), 40_000, "no record twice");
+    let (status, _) = ws.json(&["status"]);
+    assert_eq!(status["imports"]["incomplete"], serde_json::json!([]));
+    assert_eq!(status["sources"]["big"], 40_000);
+    let text = crate::common::stdout(&ws.ok(&["status"]));
+    assert!(!text.contains("again"), "{text}");
 }

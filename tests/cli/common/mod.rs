@@ -203,7 +203,7 @@ pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
 }
 
 /// Complete lines in a file that may be being written.
-fn read_jsonl_lenient(path: &Path) -> usize {
+pub fn read_jsonl_lenient(path: &Path) -> usize {
     std::fs::read(path)
         .map(|b| b.iter().filter(|&&c| c == b'\n').count())
         .unwrap_or(0)
