@@ -602,7 +602,7 @@ pages = {12--19}
     #[test]
     fn list_fields_split_outside_braces_and_types_come_finest_first() {
         let text = r"@techreport{k, keywords = {tillit, {New Public Management, NPM}; b{\o}k, {a;b}},
- type = {Working Paper}, entrysubtype = {review}, institution = {NIBR}}";
+ type = {Working Paper}, entrysubtype = {review}, institution = {NIBR}, title = {T}}";
         let (e, d) = parse_all(text);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(
